@@ -1,0 +1,12 @@
+/** Runs SQL. Parameters are positional ($1, $2…); JSON values must be passed as strings and cast (::jsonb). */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** A database connection (pool): PGlite embedded or a PostgreSQL server. */
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
