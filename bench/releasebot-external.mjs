@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configFromScenario } from './deploybench-config.mjs';
+import { scenarioConfigYaml } from './deploybench/scenario-service.mjs';
 
 const dir = process.argv[2] ?? process.env.DEPLOYBENCH_DIR;
 if (!dir) {
@@ -13,7 +13,7 @@ if (!dir) {
   process.exit(2);
 }
 const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
-writeFileSync(join(dir, 'releasebot.yaml'), configFromScenario(scenario));
+writeFileSync(join(dir, 'releasebot.yaml'), scenarioConfigYaml(scenario));
 const bin = fileURLToPath(new URL('../bin/releasebot.js', import.meta.url));
 const args = [
   'replay',

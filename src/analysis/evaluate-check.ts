@@ -5,7 +5,7 @@ import type { CheckModel } from './check-model.js';
 import { boundaryAt, compareCohorts } from './compare-cohorts.js';
 import type { Comparison } from './comparison.js';
 import type { ReasonParts } from './reason-line.js';
-import { reasonLine } from './reason-line.js';
+import { lazyReason, reasonLine } from './reason-line.js';
 import type { CheckResult, DetectorName, Evidence, Verdict } from './verdict.js';
 import { wholeService } from './whole-service.js';
 
@@ -203,19 +203,6 @@ export function evaluateCheck(
   if (verdict !== 'pass') return { name, verdict, action, reason: reasonLine(line), evidence };
   // Most results of most rounds pass: their line is made only if someone reads it, and is not stored.
   return lazyReason({ name, verdict, action, evidence }, () => reasonLine(line));
-}
-
-/**
- * Gives a result a `reason` computed on first read. The property is not enumerable, so a stored evaluation keeps
- * the evidence of a passing check but not its line (readers rebuild one from the evidence).
- */
-function lazyReason(r: Omit<CheckResult, 'reason'>, make: () => string): CheckResult {
-  let text: string | undefined;
-  return Object.defineProperty(r, 'reason', {
-    get: () => (text ??= make()),
-    enumerable: false,
-    configurable: true,
-  }) as CheckResult;
 }
 
 function errorResult(model: CheckModel, p: QueryProblem, priorMissing: number): CheckResult {

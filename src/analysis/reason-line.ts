@@ -1,7 +1,8 @@
 import type { CheckModel } from './check-model.js';
 import type { Comparison } from './comparison.js';
 import { normSf } from './normal.js';
-import { formatEffect, formatP, formatValue, sig } from './value-format.js';
+import type { CheckResult, Evidence } from './verdict.js';
+import { formatEffect, formatP, formatValue, sig, type ValueUnit } from './value-format.js';
 import type { WholeService } from './whole-service.js';
 
 /** What the one-line reason is made of. */
@@ -78,4 +79,42 @@ export function reasonLine(p: ReasonParts): string {
   if (p.alertOnly) out.push('; no baseline cohort to attribute it to the deploy: alert only');
   if (out.length === 2) out.push('no data yet');
   return out.join('');
+}
+
+/**
+ * The line of a passing result read back from the store, where only its evidence was kept: the same words as
+ * reasonLine gives a pass (no thresholds were crossed, so none are named).
+ */
+export function passReasonLine(name: string, ev: Evidence): string {
+  const unit = (ev.unit ?? '') as ValueUnit;
+  const out: string[] = [];
+  if (ev.canaryValue !== undefined && ev.baselineValue !== undefined) {
+    const testName = ev.test === 'rate' ? 'rate test' : ev.test === 'paired' ? 'paired test' : 'rank test';
+    let cmp = `canary ${formatValue(ev.canaryValue, unit)} vs baseline ${formatValue(ev.baselineValue, unit)}`;
+    if (ev.effect !== undefined && ev.pValue !== undefined)
+      cmp += ` (${formatEffect(ev.effect)}, ${testName} p=${formatP(ev.pValue)})`;
+    out.push(cmp);
+  } else if (ev.value !== undefined) {
+    out.push(
+      `all ${formatValue(ev.value, unit)}` +
+        (ev.baselineMean !== undefined ? ` vs ${formatValue(ev.baselineMean, unit)} before` : ''),
+    );
+  }
+  let tail = out.length ? out.join('') : '';
+  if (ev.z !== undefined)
+    tail += `${tail ? (ev.canaryValue !== undefined ? '; ' : ', ') : ''}z=${sig(ev.z, 2)}`;
+  return `${name}: ${tail || 'no data yet'}`;
+}
+
+/**
+ * Gives a result a `reason` computed on first read. The property is not enumerable, so a stored evaluation keeps
+ * the evidence of a passing check but not its line (readers rebuild one from the evidence).
+ */
+export function lazyReason(r: Omit<CheckResult, 'reason'>, make: () => string): CheckResult {
+  let text: string | undefined;
+  return Object.defineProperty(r, 'reason', {
+    get: () => (text ??= make()),
+    enumerable: false,
+    configurable: true,
+  }) as CheckResult;
 }

@@ -1,10 +1,11 @@
+import { lazyReason, passReasonLine } from '../analysis/reason-line.js';
 import type { CheckResult, Evidence } from '../analysis/verdict.js';
 
 /**
  * How a round's check results are stored: evidence keys once per record, each result as a row of values, absent
  * values as null. Every check of every running deploy is written every interval, and repeating ~20 key names per
  * check would double what the store writes and parses. A result without a stored reason (a passing check, whose
- * line is made on demand) reads back without one.
+ * line is made on demand) gets its line rebuilt from the evidence when read.
  */
 interface Encoded {
   /** Format version. */
@@ -48,12 +49,13 @@ export function decodeResults(stored: unknown): CheckResult[] {
   return doc.r.map(([name, verdict, action, reason, ...values]) => {
     const evidence: Record<string, unknown> = {};
     for (let i = 0; i < values.length; i++) if (values[i] !== null) evidence[doc.k[i]] = values[i];
-    return {
+    const r = {
       name,
       verdict: verdict as CheckResult['verdict'],
       action: action as CheckResult['action'],
-      ...(reason !== null ? { reason } : {}),
       evidence: evidence as Evidence,
-    } as CheckResult;
+    };
+    // A passing check's line was not stored: it is rebuilt from its evidence when read (and again not stored).
+    return reason !== null ? { ...r, reason } : lazyReason(r, () => passReasonLine(name, r.evidence));
   });
 }
