@@ -3,14 +3,15 @@ import type { MetricKind } from '../config/check-schema.js';
 /** A metric kind after `auto` has been resolved. */
 export type ResolvedKind = Exclude<MetricKind, 'auto'>;
 
+// `ratio` only as a word of the name: `duration` contains it, and a latency is not a ratio.
 const RATIO_RE =
-  /(_ratio|_rate|_fraction|_percent_errors|_error_share)$|ratio|error_rate|success_rate|availability/;
+  /(_ratio|_rate|_fraction|_percent_errors|_error_share)$|(^|_)ratios?(_|$)|error_rate|success_rate|availability/;
 const COUNT_RE =
   /(_per_(minute|second|min|sec|interval)|_total|_count|_sum)$|lines|_events|_messages|_logs?\b|_bytes_total/;
 
 /**
  * Resolves a check's metric kind. `auto` guesses from the metric name in the query (the selector's name, or the
- * first identifier): names ending in `_ratio` / `_rate` (or containing `ratio`) are ratios, weighed by requests;
+ * first identifier): names ending in `_ratio` / `_rate` (or with the word `ratio`) are ratios, weighed by requests;
  * `_per_minute` / `_total` / `_count` or containing `lines` are counts, compared per request when traffic is
  * known; everything else is a gauge (latency, CPU, memory, queue length). Never fails: unknown names are gauges.
  */

@@ -14,6 +14,10 @@ describe('metric kind inference', () => {
     expect(resolveMetricKind(undefined, 'http_latency_p95_seconds')).toBe('gauge');
     expect(resolveMetricKind(undefined, 'cpu_utilization')).toBe('gauge');
     expect(resolveMetricKind('gauge', 'http_error_ratio')).toBe('gauge');
+    // `duration` contains "ratio": a latency must not be weighed as a ratio.
+    expect(resolveMetricKind(undefined, 'http_request_duration_seconds{quantile="0.95"}')).toBe('gauge');
+    expect(resolveMetricKind(undefined, 'http_request_duration_seconds_count')).toBe('count');
+    expect(resolveMetricKind(undefined, 'cache_ratio_hits')).toBe('ratio');
     expect(metricName('histogram_quantile(0.95, sum by (le) (rate(req_seconds_bucket{a="b"}[5m])))')).toBe(
       'req_seconds_bucket',
     );

@@ -5,6 +5,7 @@ import { formatNumber, formatTime } from '../format.js';
 import { buildChartData, type ChartSeries } from './chart-data.js';
 import { verticalMarkers, type VerticalMarker } from './chart-markers.js';
 import { BAND_FILL, colour } from './chart-palette.js';
+import { fitPlot } from './fit-plot.js';
 
 const HEIGHT = 280;
 
@@ -106,19 +107,11 @@ export function checkChart(s: DeploySeries): { el: HTMLElement; dispose(): void 
     if (c.style === 'points')
       ser.value = (_u, v) => (v === null || v === undefined ? '' : formatNumber(v, unit));
   }
-  const plot = new uPlot(opts, [data.x, ...data.series.map((c) => c.values)] as uPlot.AlignedData, holder);
-  const fit = () => {
-    const w = Math.max(320, Math.floor(holder.clientWidth || 800));
-    if (w !== plot.width) plot.setSize({ width: w, height: HEIGHT });
-  };
-  const observer = new ResizeObserver(fit);
-  observer.observe(holder);
-  requestAnimationFrame(fit);
-  return {
-    el,
-    dispose() {
-      observer.disconnect();
-      plot.destroy();
-    },
-  };
+  const { dispose } = fitPlot(
+    opts,
+    [data.x, ...data.series.map((c) => c.values)] as uPlot.AlignedData,
+    holder,
+    HEIGHT,
+  );
+  return { el, dispose };
 }

@@ -1,9 +1,10 @@
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { ServiceHistory } from '../api-types.js';
 import { h } from '../dom.js';
 import { formatNumber, formatTime } from '../format.js';
 import { verticalMarkers } from './chart-markers.js';
 import { BAND_FILL, colour } from './chart-palette.js';
+import { fitPlot } from './fit-plot.js';
 
 const HEIGHT = 260;
 
@@ -60,7 +61,7 @@ export function historyChart(s: ServiceHistory): { el: HTMLElement; dispose(): v
     label: d.version,
     colour: d.state === 'rolled_back' ? 'c-rollback' : 'c-marker',
   }));
-  const plot = new uPlot(
+  const { dispose } = fitPlot(
     {
       width: 800,
       height: HEIGHT,
@@ -93,19 +94,7 @@ export function historyChart(s: ServiceHistory): { el: HTMLElement; dispose(): v
     },
     [s.t, ...shown.map((x) => x.values)] as uPlot.AlignedData,
     holder,
+    HEIGHT,
   );
-  const fit = () => {
-    const w = Math.max(320, Math.floor(holder.clientWidth || 800));
-    if (w !== plot.width) plot.setSize({ width: w, height: HEIGHT });
-  };
-  const observer = new ResizeObserver(fit);
-  observer.observe(holder);
-  requestAnimationFrame(fit);
-  return {
-    el,
-    dispose() {
-      observer.disconnect();
-      plot.destroy();
-    },
-  };
+  return { el, dispose };
 }

@@ -3,6 +3,7 @@ import type { PeriodReport, SafetyReport } from '../../safety/safety-report.js';
 import { h } from '../dom.js';
 import { sig } from '../format.js';
 import { colour } from './chart-palette.js';
+import { fitPlot } from './fit-plot.js';
 
 const MINUTE = 60_000;
 const HEIGHT = 240;
@@ -20,21 +21,8 @@ function chartBox(
       },
     ],
   };
-  const plot = new uPlot(opts, data, holder);
-  const fit = () => {
-    const w = Math.max(320, Math.floor(holder.clientWidth || 800));
-    if (w !== plot.width) plot.setSize({ width: w, height: HEIGHT });
-  };
-  const observer = new ResizeObserver(fit);
-  observer.observe(holder);
-  requestAnimationFrame(fit);
-  return {
-    el: h('div', { class: 'chart-box' }, holder),
-    dispose() {
-      observer.disconnect();
-      plot.destroy();
-    },
-  };
+  const { dispose } = fitPlot(opts, data, holder, HEIGHT);
+  return { el: h('div', { class: 'chart-box' }, holder), dispose };
 }
 
 const minutes = (ms: number | null) => (ms === null ? null : ms / MINUTE);
