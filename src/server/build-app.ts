@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { BotMetrics } from '../observability/bot-metrics.js';
 import type { ApiDeps } from './api-deps.js';
@@ -39,7 +39,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: o.logger,
     bodyLimit: o.config.server.bodyLimit,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Our own parser limits depth; keep Fastify from rejecting unusual but harmless URLs.
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: answerFrameworkError,
