@@ -38,14 +38,8 @@ export function reasonLine(p: ReasonParts): string {
   const { cmp, ws } = p;
   if (cmp) {
     sep('; ');
-    const testName = cmp.test === 'rate' ? 'rate test' : cmp.test === 'paired' ? 'paired test' : 'rank test';
-    out.push(
-      'canary ',
-      formatValue(cmp.canaryValue, p.unit),
-      ' vs baseline ',
-      formatValue(cmp.baselineValue, p.unit),
-    );
-    out.push(' (', formatEffect(cmp.effect), ', ', testName, ' p=', formatP(cmp.p));
+    pushComparison(out, cmp.canaryValue, cmp.baselineValue, p.unit);
+    pushTest(out, cmp.effect, cmp.test, cmp.p);
     if (p.compareBreach) out.push(' < ', formatP(normSf(p.boundary)));
     if (p.waitFor !== undefined) out.push(', waiting for ', String(p.waitFor), ' canary requests');
     out.push(')');
@@ -59,8 +53,7 @@ export function reasonLine(p: ReasonParts): string {
     };
     if (!cmp) {
       next();
-      out.push('all ', formatValue(ws.value, p.unit));
-      if (ws.expected !== undefined) out.push(' vs ', formatValue(ws.expected, p.unit), ' before');
+      pushWhole(out, ws.value, ws.expected, p.unit);
     }
     if (ws.z !== undefined) {
       next();
@@ -83,27 +76,40 @@ export function reasonLine(p: ReasonParts): string {
 
 /**
  * The line of a passing result read back from the store, where only its evidence was kept: the same words as
- * reasonLine gives a pass (no thresholds were crossed, so none are named).
+ * reasonLine gives a pass (no thresholds were crossed, so none are named), with the evidence's numbers, which are
+ * rounded for storage (a last shown digit may differ from the live line).
  */
 export function passReasonLine(name: string, ev: Evidence): string {
   const unit = (ev.unit ?? '') as ValueUnit;
-  const out: string[] = [];
-  if (ev.canaryValue !== undefined && ev.baselineValue !== undefined) {
-    const testName = ev.test === 'rate' ? 'rate test' : ev.test === 'paired' ? 'paired test' : 'rank test';
-    let cmp = `canary ${formatValue(ev.canaryValue, unit)} vs baseline ${formatValue(ev.baselineValue, unit)}`;
-    if (ev.effect !== undefined && ev.pValue !== undefined)
-      cmp += ` (${formatEffect(ev.effect)}, ${testName} p=${formatP(ev.pValue)})`;
-    out.push(cmp);
-  } else if (ev.value !== undefined) {
-    out.push(
-      `all ${formatValue(ev.value, unit)}` +
-        (ev.baselineMean !== undefined ? ` vs ${formatValue(ev.baselineMean, unit)} before` : ''),
-    );
-  }
-  let tail = out.length ? out.join('') : '';
-  if (ev.z !== undefined)
-    tail += `${tail ? (ev.canaryValue !== undefined ? '; ' : ', ') : ''}z=${sig(ev.z, 2)}`;
-  return `${name}: ${tail || 'no data yet'}`;
+  const out: string[] = [name, ': '];
+  const cmp = ev.canaryValue !== undefined && ev.baselineValue !== undefined;
+  if (cmp) {
+    pushComparison(out, ev.canaryValue!, ev.baselineValue!, unit);
+    if (ev.effect !== undefined && ev.pValue !== undefined) {
+      pushTest(out, ev.effect, ev.test, ev.pValue);
+      out.push(')');
+    }
+  } else if (ev.value !== undefined) pushWhole(out, ev.value, ev.baselineMean, unit);
+  if (ev.z !== undefined) out.push(out.length === 2 ? '' : cmp ? '; ' : ', ', 'z=', sig(ev.z, 2));
+  if (out.length === 2) out.push('no data yet');
+  return out.join('');
+}
+
+/** `canary 0.84% vs baseline 0.11%` */
+function pushComparison(out: string[], canary: number, baseline: number, unit: ValueUnit): void {
+  out.push('canary ', formatValue(canary, unit), ' vs baseline ', formatValue(baseline, unit));
+}
+
+/** ` (+664%, rate test p=2e-9`: the caller closes the parenthesis after what it adds. */
+function pushTest(out: string[], effect: number, test: Evidence['test'], p: number): void {
+  const name = test === 'rate' ? 'rate test' : test === 'paired' ? 'paired test' : 'rank test';
+  out.push(' (', formatEffect(effect), ', ', name, ' p=', formatP(p));
+}
+
+/** `all 412 ms`, with ` vs 200 ms before` when the pre-deploy level is known. */
+function pushWhole(out: string[], value: number, expected: number | undefined, unit: ValueUnit): void {
+  out.push('all ', formatValue(value, unit));
+  if (expected !== undefined) out.push(' vs ', formatValue(expected, unit), ' before');
 }
 
 /**

@@ -9,7 +9,7 @@ export function fitPlot(
   data: uPlot.AlignedData,
   holder: HTMLElement,
   height: number,
-): { plot: uPlot; dispose(): void } {
+): { dispose(): void } {
   const plot = new uPlot(opts, data, holder);
   const fit = () => {
     const w = Math.max(320, Math.floor(holder.clientWidth || 800));
@@ -19,7 +19,6 @@ export function fitPlot(
   observer.observe(holder);
   requestAnimationFrame(fit);
   return {
-    plot,
     dispose() {
       observer.disconnect();
       plot.destroy();
