@@ -3,7 +3,7 @@
 // (p50/p99, per deploy) and memory per deploy. Runs the compiled build (npm run build first, or RELEASEBOT_DIST=<dir>
 // for another build); bench/load/run.mjs runs it for both stores.
 //   node --expose-gc bench/load/evaluation-load.mjs [--deploys 1000] [--checks 20] [--rounds 10]
-//        [--interval 10s] [--history 30m] [--store memory:|postgres://…] [--profile out.cpuprofile] [--json]
+//        [--interval 10s] [--history 30m] [--store memory:|<dir>|postgres://…] [--profile out.cpuprofile] [--json]
 import { parseArgs } from 'node:util';
 
 // The compiled build: dist/ unless RELEASEBOT_DIST names another (a private build of the current sources).
@@ -47,16 +47,17 @@ if (!globalThis.gc) console.error('warning: run with node --expose-gc for a stea
 // A service per deploy (one deploy runs at a time per service), C checks each, with canary/baseline cohorts.
 const services = {};
 for (let s = 0; s < N; s++) {
-  const sel = (m, c) => `m${m}{service="s${s}",cohort="${c}"}`;
+  const sel = (name, c) => `${name}{service="s${s}",cohort="${c}"}`;
   services[`s${s}`] = {
     interval: a.interval,
+    // The request series: the canary comparison weighs each minute by the requests behind it.
     traffic: { query: sel('req', 'all'), canary: sel('req', 'canary'), baseline: sel('req', 'baseline') },
     stages: [{ name: 'canary', traffic: 10, bake: '24h' }],
     checks: Array.from({ length: C }, (_, c) => ({
       name: `c${c}`,
-      query: sel(c, 'all'),
-      canary: sel(c, 'canary'),
-      baseline: sel(c, 'baseline'),
+      query: sel(`m${c}`, 'all'),
+      canary: sel(`m${c}`, 'canary'),
+      baseline: sel(`m${c}`, 'baseline'),
       dynamic: false,
     })),
   };

@@ -4,7 +4,9 @@
 //   node bench/load/run.mjs [--deploys 1000] [--checks 20] [--rounds 10] [--interval 10s] [--json]
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 
@@ -51,7 +53,13 @@ async function once(store) {
 }
 
 const results = [];
-results.push(await once('memory:'));
+// The embedded store as `serve` and `demo` run it: PGlite in a directory (files on disk), not in memory.
+const dir = mkdtempSync(join(tmpdir(), 'releasebot-load-'));
+try {
+  results.push(await once(dir));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const admin = process.env.RELEASEBOT_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `rb_bench_${randomBytes(4).toString('hex')}`;

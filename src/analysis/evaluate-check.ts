@@ -5,8 +5,8 @@ import type { CheckModel } from './check-model.js';
 import { boundaryAt, compareCohorts } from './compare-cohorts.js';
 import type { Comparison } from './comparison.js';
 import type { ReasonParts } from './reason-line.js';
-import { lazyReason, reasonLine } from './reason-line.js';
-import type { CheckResult, DetectorName, Evidence, Verdict } from './verdict.js';
+import { lazyReason, passResult, reasonLine } from './reason-line.js';
+import type { CheckResult, DetectorName, Evidence, PriorResult, Verdict } from './verdict.js';
 import { wholeService } from './whole-service.js';
 
 /**
@@ -65,7 +65,7 @@ function hasSample(s: Samples | undefined, from: number, to: number): boolean {
 export function evaluateCheck(
   model: CheckModel,
   w: CheckWindow,
-  prior: CheckResult | undefined,
+  prior: PriorResult | undefined,
   stageIndex: number,
 ): CheckResult {
   const check = model.check;
@@ -188,7 +188,7 @@ export function evaluateCheck(
     recent,
     missing: missing && !breach ? priorMissing + 1 : 0,
   };
-  const line: ReasonParts = {
+  const line = (): ReasonParts => ({
     name,
     missing: missing && !breach ? missing : undefined,
     cmp,
@@ -199,10 +199,16 @@ export function evaluateCheck(
     zThreshold: s.zscore?.threshold,
     alertOnly: windowBreach && alertOnly,
     unit: model.unit,
-  };
-  if (verdict !== 'pass') return { name, verdict, action, reason: reasonLine(line), evidence };
-  // Most results of most rounds pass: their line is made only if someone reads it, and is not stored.
-  return lazyReason({ name, verdict, action, evidence }, () => reasonLine(line));
+  });
+  if (verdict !== 'pass') return { name, verdict, action, reason: reasonLine(line()), evidence };
+  // Most results of most rounds pass: their line is made only if someone reads it, and is not stored. When it
+  // names nothing the evidence does not hold (no threshold crossed, nothing awaited), it is made from the evidence.
+  const plain =
+    enough &&
+    (!cmp || (Number.isFinite(cmp.effect) && Number.isFinite(cmp.p))) &&
+    (!ws || (!ws.zHit && !ws.staticHit && !(ws.statBreach && ws.dynHit)));
+  if (plain) return passResult(name, verdict, action, evidence);
+  return lazyReason({ name, verdict, action, evidence }, () => reasonLine(line()));
 }
 
 function errorResult(model: CheckModel, p: QueryProblem, priorMissing: number): CheckResult {

@@ -3,7 +3,7 @@ import type { CheckWindow } from './check-data.js';
 import type { CheckModel } from './check-model.js';
 import { decide } from './decide.js';
 import { evaluateCheck } from './evaluate-check.js';
-import type { CheckResult, Decision } from './verdict.js';
+import type { CheckResult, Decision, PriorResult } from './verdict.js';
 
 export interface RoundInput {
   service: ResolvedService;
@@ -15,7 +15,7 @@ export interface RoundInput {
    * Earlier results of this deploy, oldest first: the previous round's results suffice (persistence and grace
    * state travel in their evidence); all earlier rounds may be passed too (the latest per check is used).
    */
-  prior: readonly CheckResult[];
+  prior: readonly PriorResult[];
   /** Index of the running stage in service.stages. */
   stageIndex: number;
 }
@@ -55,7 +55,7 @@ export function evaluateRound(input: RoundInput): RoundOutput {
   return { results, decision: decide(results, grace) };
 }
 
-function latest(prior: readonly CheckResult[], name: string): CheckResult | undefined {
+function latest(prior: readonly PriorResult[], name: string): PriorResult | undefined {
   for (let i = prior.length - 1; i >= 0; i--) if (prior[i].name === name) return prior[i];
   return undefined;
 }

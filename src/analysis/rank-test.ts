@@ -73,10 +73,8 @@ export function signedRankTest(
   const raw = scratch.buf.subarray(2 * n, 3 * n);
   for (let i = 0; i < m; i++) raw[i] = side === 'down' ? -(dUp[i] + shifts[i]) : dUp[i] + shifts[i];
   let z = m >= 6 ? signedRankZ(raw, m) : 0;
-  if (side === 'both') {
-    for (let i = 0; i < m; i++) raw[i] = -raw[i];
-    z = Math.max(z, m >= 6 ? signedRankZ(raw, m) : 0);
-  }
+  // Negating every difference mirrors the statistic: z(-raw) = -z(raw) exactly (ranks are multiples of 1/2).
+  if (side === 'both') z = Math.abs(z);
   return {
     test: 'rank',
     z,
@@ -93,28 +91,47 @@ export function signedRankTest(
   };
 }
 
-/** z of the signed-rank statistic of d[0..m) (positive when the values are mostly positive); sorts d by |d|. */
+// Scratch for signedRankZ: the positive and the negated negative differences, each sorted natively (a sort with a
+// comparator calls back into JavaScript for every comparison and copies the array).
+let posBuf = new Float64Array(64);
+let negBuf = new Float64Array(64);
+
+/** z of the signed-rank statistic of d[0..m) (positive when the values are mostly positive); d is left as it is. */
 export function signedRankZ(d: Float64Array, m: number): number {
-  const a = d.subarray(0, m);
-  a.sort((x, y) => Math.abs(x) - Math.abs(y));
+  if (posBuf.length < m) {
+    posBuf = new Float64Array(2 * m);
+    negBuf = new Float64Array(2 * m);
+  }
+  let np = 0;
+  let nn = 0;
+  for (let i = 0; i < m; i++) {
+    const x = d[i];
+    if (x > 0) posBuf[np++] = x;
+    else if (x < 0) negBuf[nn++] = -x; // zero differences are dropped (Wilcoxon)
+  }
+  const pos = posBuf.subarray(0, np).sort();
+  const neg = negBuf.subarray(0, nn).sort();
+  // Ranks of |d| by merging the two sorted halves; equal magnitudes share their average rank.
   let wPlus = 0;
-  let nz = 0;
   let ties = 0;
-  let i = 0;
   let rank = 0;
-  while (i < m && a[i] === 0) i++; // zero differences are dropped (Wilcoxon)
-  const start = i;
-  while (i < m) {
-    let j = i;
-    while (j + 1 < m && Math.abs(a[j + 1]) === Math.abs(a[i])) j++;
-    const t = j - i + 1;
+  let i = 0;
+  let j = 0;
+  while (i < np || j < nn) {
+    const v = j >= nn || (i < np && pos[i] <= neg[j]) ? pos[i] : neg[j];
+    let tp = 0;
+    while (i + tp < np && pos[i + tp] === v) tp++;
+    let tn = 0;
+    while (j + tn < nn && neg[j + tn] === v) tn++;
+    const t = tp + tn;
     const avg = rank + (t + 1) / 2;
-    for (let k = i; k <= j; k++) if (a[k] > 0) wPlus += avg;
+    for (let k = 0; k < tp; k++) wPlus += avg;
     ties += t * t * t - t;
     rank += t;
-    i = j + 1;
+    i += tp;
+    j += tn;
   }
-  nz = m - start;
+  const nz = np + nn;
   if (nz === 0) return 0;
   const mean = (nz * (nz + 1)) / 4;
   const variance = (nz * (nz + 1) * (2 * nz + 1)) / 24 - ties / 48;

@@ -113,6 +113,34 @@ function pushWhole(out: string[], value: number, expected: number | undefined, u
 }
 
 /**
+ * A passing result whose line says no more than its evidence: the line is made from the evidence when read (on
+ * the prototype, so it is neither stored nor serialised, and the result holds nothing else alive). Most results of
+ * most rounds are these.
+ */
+class PassResult implements CheckResult {
+  constructor(
+    readonly name: string,
+    readonly verdict: CheckResult['verdict'],
+    readonly action: CheckResult['action'],
+    readonly evidence: Evidence,
+  ) {}
+
+  get reason(): string {
+    return passReasonLine(this.name, this.evidence);
+  }
+}
+
+/** A result whose `reason` is passReasonLine of its evidence, made when read and never stored. */
+export function passResult(
+  name: string,
+  verdict: CheckResult['verdict'],
+  action: CheckResult['action'],
+  evidence: Evidence,
+): CheckResult {
+  return new PassResult(name, verdict, action, evidence);
+}
+
+/**
  * Gives a result a `reason` computed on first read. The property is not enumerable, so a stored evaluation keeps
  * the evidence of a passing check but not its line (readers rebuild one from the evidence).
  */

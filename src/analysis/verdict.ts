@@ -67,6 +67,20 @@ export interface CheckResult {
   evidence: Evidence;
 }
 
+/**
+ * What the next evaluation of a check needs from the previous one: persistence and grace state travel in the
+ * evidence. A whole CheckResult is one; the runner keeps only this between rounds.
+ */
+export interface PriorResult {
+  name: string;
+  evidence: Pick<Evidence, 'recent' | 'missing'>;
+}
+
+/** The part of a result the next evaluation reads (a small object kept between rounds). */
+export function priorOf(r: CheckResult): PriorResult {
+  return { name: r.name, evidence: { recent: r.evidence.recent, missing: r.evidence.missing } };
+}
+
 /** What the pipeline does after an evaluation. `hold` = not enough data yet: keep evaluating, do not advance. */
 export type DecisionAction = 'continue' | 'hold' | 'pause' | 'rollback';
 

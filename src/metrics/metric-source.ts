@@ -16,6 +16,9 @@ export interface RangeQuery {
   step: number;
 }
 
+/** Samples of a prepared query's series in [start, end] (ms), read synchronously. */
+export type SyncReader = (start: number, end: number) => Series[];
+
 /**
  * A metrics system. An empty result (no series matched) is a normal answer: `[]`. A failure (unreachable,
  * timeout, HTTP or PromQL error, malformed query) throws a ReleasebotError (SOURCE_UNREACHABLE, SOURCE_ERROR,
@@ -24,7 +27,11 @@ export interface RangeQuery {
 export interface MetricSource {
   readonly name: string;
   queryRange(q: RangeQuery, signal?: AbortSignal): Promise<Series[]>;
-  /** Sources that answer from memory also answer synchronously (the evaluation hot path); same semantics. */
-  queryRangeSync?(q: RangeQuery): Series[];
+  /**
+   * Sources that answer from memory also answer synchronously (the evaluation hot path): a query prepared once
+   * (parsed, its series looked up) and then read for any range, start and end inclusive, with queryRange's answers
+   * and errors (thrown by the reader, never by prepareSync).
+   */
+  prepareSync?(query: string): SyncReader;
   close(): Promise<void>;
 }

@@ -3,10 +3,10 @@ import type { CheckModel } from '../analysis/check-model.js';
 import { evaluateRound } from '../analysis/evaluate-round.js';
 import { historyRanges } from '../analysis/history-ranges.js';
 import { prepareCheck } from '../analysis/prepare-check.js';
-import type { CheckResult, Decision } from '../analysis/verdict.js';
+import { priorOf, type Decision, type PriorResult } from '../analysis/verdict.js';
 import type { ResolvedService } from '../config/resolved-config.js';
 import type { Logger } from '../logging/logger.js';
-import type { MetricSource, RangeQuery } from '../metrics/metric-source.js';
+import type { MetricSource } from '../metrics/metric-source.js';
 import type { Samples } from '../metrics/samples.js';
 import type { Store } from '../store/store.js';
 import type { AnalysisOutcome, AnalysisRequest, Analyzer } from './analyzer.js';
@@ -24,7 +24,8 @@ export interface AnalysisRunnerDeps {
 
 interface DeployAnalysis {
   models: Record<string, CheckModel>;
-  prior: CheckResult[];
+  /** The previous round's persistence and grace state (small objects: they live until the next round). */
+  prior: PriorResult[];
   /** The source failed while fetching history: prepare again at the next evaluation. */
   degraded: boolean;
 }
@@ -69,7 +70,7 @@ export class AnalysisRunner implements Analyzer {
       prior: ctx.prior,
       stageIndex: deploy.stageIndex,
     });
-    ctx.prior = out.results;
+    ctx.prior = out.results.map(priorOf);
     return out;
   }
 
@@ -121,7 +122,7 @@ export class AnalysisRunner implements Analyzer {
       models[check.name] = prepareCheck(check, service, history);
     }
     const [last] = await this.deps.store.evaluations.forDeploy(deploy.id, { limit: 1 });
-    return { models, prior: last?.results ?? [], degraded };
+    return { models, prior: (last?.results ?? []).map(priorOf), degraded };
   }
 
   private async fetchWindows(
@@ -135,13 +136,7 @@ export class AnalysisRunner implements Analyzer {
     let plan = this.plans.get(service);
     if (!plan) this.plans.set(service, (plan = fetchPlan(service)));
     // The whole service's series from before the deploy (the baseline); cohorts exist only since its start.
-    const ranges = plan.queries.map(({ query, cohort }) => ({
-      query,
-      start: cohort === 'all' ? windowStart : deployStart,
-      end: req.now,
-      step: service.intervalMs,
-    }));
-    const got = await this.fetchAll(source, ranges);
+    const got = await this.fetchAll(source, plan, windowStart, deployStart, req.now, service.intervalMs);
 
     const cohorts = (slots: CohortSlots | undefined, target: QueryProblem['target']) => {
       const samples: CohortSamples = {};
@@ -166,6 +161,7 @@ export class AnalysisRunner implements Analyzer {
         metric.problems || traffic.problems
           ? [...(metric.problems ?? []), ...(traffic.problems ?? [])]
           : undefined;
+      // One shape for every window (absent fields undefined): spreads would build a temporary object each.
       windows[check.name] = {
         now: req.now,
         deployStart,
@@ -173,18 +169,46 @@ export class AnalysisRunner implements Analyzer {
         stageStart,
         exposure: req.exposure,
         metric: metric.samples,
-        ...(service.traffic ? { traffic: traffic.samples } : {}),
-        ...(problems ? { problems } : {}),
+        traffic: service.traffic ? traffic.samples : undefined,
+        problems,
       };
     }
     return windows;
   }
 
   /** Each query of the plan: synchronously from an in-memory source, concurrently from a remote one. */
-  private async fetchAll(source: MetricSource, ranges: RangeQuery[]): Promise<Fetched[]> {
+  private async fetchAll(
+    source: MetricSource,
+    plan: FetchPlan,
+    windowStart: number,
+    deployStart: number,
+    now: number,
+    step: number,
+  ): Promise<Fetched[]> {
     const onError = () => this.deps.onSourceError?.(source.name);
-    if (source.queryRangeSync) return ranges.map((q) => fetchOneSync(source, q, onError));
-    return Promise.all(ranges.map((q) => fetchOne(source, q, onError)));
+    const { queries } = plan;
+    if (source.prepareSync) {
+      // Prepared once per plan and source: each round then reads without parsing or looking up the query.
+      if (plan.prepared?.source !== source) {
+        plan.prepared = { source, readers: queries.map((q) => source.prepareSync!(q.query)) };
+      }
+      const readers = plan.prepared.readers;
+      const got = new Array<Fetched>(queries.length);
+      for (let i = 0; i < queries.length; i++) {
+        const { query, cohort } = queries[i];
+        got[i] = fetchOneSync(readers[i], query, cohort === 'all' ? windowStart : deployStart, now, onError);
+      }
+      return got;
+    }
+    return Promise.all(
+      queries.map(({ query, cohort }) =>
+        fetchOne(
+          source,
+          { query, start: cohort === 'all' ? windowStart : deployStart, end: now, step },
+          onError,
+        ),
+      ),
+    );
   }
 
   /** Fetches each (query, range) once per evaluation: checks share the traffic series. */

@@ -7,7 +7,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { LifecycleEvent } from '../events/lifecycle-event.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../time/clock.js';
-import type { DeployFilter, Fence, Hold, Store } from '../store/store.js';
+import type { DeployFilter, EncodedResults, Fence, Hold, Store } from '../store/store.js';
 import type { Analyzer } from './analyzer.js';
 import type { Deploy } from './deploy.js';
 import { ACTIVE_STATES, isTerminal } from './deploy.js';
@@ -334,14 +334,25 @@ export class DeployEngine {
     now: number,
     fences: Map<string, Fence | undefined>,
   ): Promise<void> {
-    const outcomes = new Array<{ results: CheckResult[]; decision: Decision } | null>(batch.length);
+    const outcomes = new Array<{
+      results: EncodedResults;
+      decision: Decision;
+      kept: CheckResult[] | undefined;
+    } | null>(batch.length);
     let next = 0;
     // Bounded concurrency: a remote source (Prometheus) must not receive thousands of queries at once.
     const worker = async () => {
       for (let i = next++; i < batch.length; i = next++) {
         const d = batch[i];
         try {
-          outcomes[i] = await this.judge(d, this.deps.config.services[d.service], now);
+          const o = await this.judge(d, this.deps.config.services[d.service], now);
+          // Held until the round's write in stored form: thousands of result objects held that long would all
+          // survive young-generation collections, and copying them is most of what the collector costs.
+          outcomes[i] = {
+            results: this.deps.store.evaluations.encode(o.results),
+            decision: o.decision,
+            kept: resultsNeeded(o.decision) ? o.results : undefined,
+          };
         } catch (e) {
           outcomes[i] = null;
           this.deps.logger.error(
@@ -363,7 +374,7 @@ export class DeployEngine {
       const o = outcomes[i];
       if (!o) continue;
       const d = batch[i];
-      this.remember(d, now, o);
+      this.remember(d, now, { results: o.kept ?? [], decision: o.decision });
       if (o.decision.action === 'continue' || o.decision.action === 'hold') {
         if (!o.decision.alerts.length) continue;
       }
@@ -486,7 +497,8 @@ export class DeployEngine {
     const rt = this.runtimeOf(d);
     rt.lastEvaluatedAt = now;
     rt.lastDecision = outcome.decision.action;
-    this.lastResults.set(d.id, outcome.results);
+    if (resultsNeeded(outcome.decision)) this.lastResults.set(d.id, outcome.results);
+    else this.lastResults.delete(d.id);
   }
 
   /** Adds the breach / missing-data evidence to a pause or rollback. */
@@ -583,4 +595,9 @@ export class DeployEngine {
       e.event.type === 'stage:advanced' ? [{ at: e.at, traffic: e.event.traffic }] : [],
     );
   }
+}
+
+/** Whether a decision makes a transition or alerts that name its checks (withBreaches, newAlerts read them). */
+function resultsNeeded(decision: Decision): boolean {
+  return decision.alerts.length > 0 || (decision.action !== 'continue' && decision.action !== 'hold');
 }

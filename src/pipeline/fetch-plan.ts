@@ -1,4 +1,5 @@
 import type { CohortQueries, ResolvedService } from '../config/resolved-config.js';
+import type { MetricSource, SyncReader } from '../metrics/metric-source.js';
 
 export const COHORTS = ['all', 'canary', 'baseline'] as const;
 export type Cohort = (typeof COHORTS)[number];
@@ -14,6 +15,8 @@ export interface FetchPlan {
   queries: Array<{ query: string; cohort: Cohort }>;
   traffic: CohortSlots | undefined;
   checks: Array<{ name: string; slots: CohortSlots }>;
+  /** The queries prepared on the source that answers synchronously (AnalysisRunner fills it on first use). */
+  prepared?: { source: MetricSource; readers: SyncReader[] };
 }
 
 export function fetchPlan(service: ResolvedService): FetchPlan {

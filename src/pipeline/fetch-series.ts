@@ -1,6 +1,6 @@
 import type { QueryProblem } from '../analysis/check-data.js';
 import { isReleasebotError } from '../errors/releasebot-error.js';
-import type { MetricSource, RangeQuery, Series } from '../metrics/metric-source.js';
+import type { MetricSource, RangeQuery, Series, SyncReader } from '../metrics/metric-source.js';
 import type { Samples } from '../metrics/samples.js';
 
 export type Fetched = { samples: Samples } | { problem: Omit<QueryProblem, 'target' | 'cohort'> };
@@ -29,14 +29,20 @@ export async function fetchOne(
   }
 }
 
-/** The same as fetchOne for a source that answers synchronously. */
-export function fetchOneSync(source: MetricSource, q: RangeQuery, onError?: (e: unknown) => void): Fetched {
+/** The same as fetchOne for a query prepared on a source that answers synchronously. */
+export function fetchOneSync(
+  read: SyncReader,
+  query: string,
+  start: number,
+  end: number,
+  onError?: (e: unknown) => void,
+): Fetched {
   try {
-    return classify(source.queryRangeSync!(q), q.query);
+    return classify(read(start, end), query);
   } catch (e) {
     onError?.(e);
     const message = isReleasebotError(e) ? `${e.code}: ${e.message}` : String(e);
-    return { problem: { query: q.query, kind: 'source_error', message } };
+    return { problem: { query, kind: 'source_error', message } };
   }
 }
 

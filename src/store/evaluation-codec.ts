@@ -1,61 +1,278 @@
-import { lazyReason, passReasonLine } from '../analysis/reason-line.js';
+import { passResult } from '../analysis/reason-line.js';
 import type { CheckResult, Evidence } from '../analysis/verdict.js';
 
 /**
- * How a round's check results are stored: evidence keys once per record, each result as a row of values, absent
- * values as null. Every check of every running deploy is written every interval, and repeating ~20 key names per
- * check would double what the store writes and parses. A result without a stored reason (a passing check, whose
- * line is made on demand) gets its line rebuilt from the evidence when read.
+ * How a round's check results are stored. Every check of every running deploy is written every interval (20,000
+ * results a round for 1,000 deploys x 20 checks), so the format is made cheap to write: each value every result
+ * of the round shares (the verdict of a passing round, the action, the detector, thresholds, the unit…) once; per
+ * result, the numbers that differ as one base64 block of doubles (formatting thousands of numbers as JSON text
+ * costs more than the whole judgement), and other differing values (a note, a failing verdict) as JSON arrays.
+ * A result without a stored reason (a passing check, whose line is made on demand) gets its line rebuilt from the
+ * evidence when read. Readers use decodeResults (the API does); earlier formats are still read.
  */
-interface Encoded {
-  /** Format version. */
-  f: 2;
-  /** Evidence keys, in the order of each row's values. */
+interface EncodedV4 {
+  f: 4;
+  /** Values all results share, by column (`$verdict`, `$action`, `$reason` or an evidence key). */
+  s: Record<string, unknown>;
+  /** Check names, one per result. */
+  n: string[];
+  /** Numeric columns whose values differ, in the order of each result's doubles in `b`. */
   k: string[];
-  /** [name, verdict, action, reason | null, values…] per result. */
+  /** Base64 of little-endian doubles: results x k, NaN where a result has no value. */
+  b: string;
+  /** Other columns whose values differ: one value per result, null where it has none. */
+  x: Record<string, unknown[]>;
+}
+
+/** The format before: shared values once, the rest as JSON rows. */
+interface EncodedV3 {
+  f: 3;
+  s: Record<string, unknown>;
+  k: string[];
+  r: unknown[][];
+}
+
+/** The first compact format: evidence keys once, every value in every row. */
+interface EncodedV2 {
+  f: 2;
+  k: string[];
   r: Array<[string, string, string, string | null, ...unknown[]]>;
 }
 
-export function encodeResults(results: readonly CheckResult[]): string {
-  const keys: string[] = [];
-  const slot = new Map<string, number>();
-  const rows: Encoded['r'] = [];
-  for (const res of results) {
-    const ev = res.evidence as Record<string, unknown>;
-    // `reason` is read only when it is the result's own (enumerable) property: a lazy one is not stored.
-    const reason = Object.prototype.propertyIsEnumerable.call(res, 'reason') ? res.reason : null;
-    const row: Encoded['r'][number] = [res.name, res.verdict, res.action, reason];
-    for (const key in ev) {
-      const v = ev[key];
-      if (v === undefined) continue;
-      let i = slot.get(key);
-      if (i === undefined) {
-        i = keys.push(key) - 1;
-        slot.set(key, i);
-      }
-      while (row.length < 4 + i) row.push(null);
-      row[4 + i] = v;
-    }
-    rows.push(row);
-  }
-  const doc: Encoded = { f: 2, k: keys, r: rows };
-  return JSON.stringify(doc);
+/** Every evidence key, in the order readEvidence reads them (the type keeps the list complete). */
+const EVIDENCE_FIELDS: Record<keyof Evidence, number> = {
+  detector: 0,
+  value: 1,
+  unit: 2,
+  baselineMean: 3,
+  baselineSpread: 4,
+  z: 5,
+  zThreshold: 6,
+  staticThreshold: 7,
+  dynamicThreshold: 8,
+  effectiveThreshold: 9,
+  canaryValue: 10,
+  baselineValue: 11,
+  pValue: 12,
+  effect: 13,
+  samples: 14,
+  canaryRequests: 15,
+  baselineRequests: 16,
+  note: 17,
+  test: 18,
+  compareZ: 19,
+  boundary: 20,
+  alpha: 21,
+  minutes: 22,
+  noiseScale: 23,
+  attributed: 24,
+  recent: 25,
+  missing: 26,
+};
+const EVIDENCE_KEYS = Object.keys(EVIDENCE_FIELDS) as Array<keyof Evidence>;
+
+/**
+ * The evidence's values in EVIDENCE_KEYS order. Each property read by its own name: results of one round share one
+ * object shape, so these are the cheapest reads there are (a loop over key names costs a generic lookup each).
+ */
+function readEvidence(e: Evidence, out: unknown[]): void {
+  out[0] = e.detector;
+  out[1] = e.value;
+  out[2] = e.unit;
+  out[3] = e.baselineMean;
+  out[4] = e.baselineSpread;
+  out[5] = e.z;
+  out[6] = e.zThreshold;
+  out[7] = e.staticThreshold;
+  out[8] = e.dynamicThreshold;
+  out[9] = e.effectiveThreshold;
+  out[10] = e.canaryValue;
+  out[11] = e.baselineValue;
+  out[12] = e.pValue;
+  out[13] = e.effect;
+  out[14] = e.samples;
+  out[15] = e.canaryRequests;
+  out[16] = e.baselineRequests;
+  out[17] = e.note;
+  out[18] = e.test;
+  out[19] = e.compareZ;
+  out[20] = e.boundary;
+  out[21] = e.alpha;
+  out[22] = e.minutes;
+  out[23] = e.noiseScale;
+  out[24] = e.attributed;
+  out[25] = e.recent;
+  out[26] = e.missing;
 }
 
-/** Reads what encodeResults wrote, and plain JSON arrays of results as well. */
+const VERDICT = '$verdict';
+const ACTION = '$action';
+const REASON = '$reason';
+/** A column whose rows differ. */
+const MIXED = Symbol('mixed');
+
+export function encodeResults(results: readonly CheckResult[]): string {
+  // Pass 1: the columns, which hold one value in every row, and which hold only numbers.
+  const keys: string[] = [VERDICT, ACTION, REASON];
+  const slot = EVIDENCE_KEYS.map(() => -1);
+  const values: unknown[] = new Array(EVIDENCE_KEYS.length);
+  const shared: unknown[] = [];
+  const present: number[] = [0, 0, 0];
+  const numeric: boolean[] = [false, false, false];
+  const n = results.length;
+  const names: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const res = results[i];
+    names[i] = res.name;
+    see(shared, 0, res.verdict, i);
+    see(shared, 1, res.action, i);
+    see(shared, 2, ownReason(res), i);
+    readEvidence(res.evidence, values);
+    for (let e = 0; e < values.length; e++) {
+      const v = values[e];
+      if (v === undefined) continue;
+      let c = slot[e];
+      if (c < 0) {
+        c = slot[e] = keys.push(EVIDENCE_KEYS[e]) - 1;
+        present[c] = 0;
+        numeric[c] = true;
+        shared[c] = v;
+      }
+      present[c]++;
+      if (typeof v !== 'number') numeric[c] = false;
+      if (shared[c] !== v) shared[c] = MIXED;
+    }
+  }
+  const s: Record<string, unknown> = {};
+  const k: string[] = [];
+  const numCols: number[] = [];
+  const x: Record<string, unknown[]> = {};
+  for (let c = 0; c < keys.length; c++) {
+    const mixed = shared[c] === MIXED || (c > 2 && present[c] < n);
+    if (!mixed) {
+      if (n > 0) s[keys[c]] = shared[c];
+    } else if (numeric[c]) {
+      k.push(keys[c]);
+      numCols.push(c);
+    } else {
+      const values: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const res = results[i];
+        const v =
+          c === 0
+            ? res.verdict
+            : c === 1
+              ? res.action
+              : c === 2
+                ? ownReason(res)
+                : (res.evidence as Record<string, unknown>)[keys[c]];
+        values[i] = v === undefined ? null : v;
+      }
+      x[keys[c]] = values;
+    }
+  }
+  // Pass 2: the numbers that differ.
+  const doubles = new Float64Array(n * numCols.length);
+  let o = 0;
+  const numIndex = numCols.map((c) => EVIDENCE_FIELDS[keys[c] as keyof Evidence]);
+  for (let i = 0; i < n; i++) {
+    readEvidence(results[i].evidence, values);
+    for (let j = 0; j < numIndex.length; j++) {
+      const v = values[numIndex[j]];
+      doubles[o++] = v === undefined ? NaN : (v as number);
+    }
+  }
+  const b = Buffer.from(doubles.buffer, doubles.byteOffset, doubles.byteLength).toString('base64');
+  // Base64 needs no escaping: spliced in rather than copied and scanned once more by JSON.stringify.
+  return `{"f":4,"s":${JSON.stringify(s)},"n":${JSON.stringify(names)},"k":${JSON.stringify(k)},"b":"${b}","x":${JSON.stringify(x)}}`;
+}
+
+// `reason` is stored only when it is the result's own (enumerable) property: a lazy one is rebuilt when read.
+const ownReason = (r: CheckResult): string | null =>
+  Object.prototype.propertyIsEnumerable.call(r, 'reason') ? r.reason : null;
+
+/** Marks column c as mixed once row i's value differs from the rows before. */
+function see(shared: unknown[], c: number, v: unknown, i: number): void {
+  if (i === 0) shared[c] = v;
+  else if (shared[c] !== MIXED && shared[c] !== v) shared[c] = MIXED;
+}
+
+/** Reads what encodeResults wrote, its earlier format, and plain JSON arrays of results. */
 export function decodeResults(stored: unknown): CheckResult[] {
   if (Array.isArray(stored)) return stored as CheckResult[];
-  const doc = stored as Encoded;
-  return doc.r.map(([name, verdict, action, reason, ...values]) => {
-    const evidence: Record<string, unknown> = {};
-    for (let i = 0; i < values.length; i++) if (values[i] !== null) evidence[doc.k[i]] = values[i];
-    const r = {
-      name,
-      verdict: verdict as CheckResult['verdict'],
-      action: action as CheckResult['action'],
-      evidence: evidence as Evidence,
+  const doc = stored as EncodedV2 | EncodedV3 | EncodedV4;
+  if (doc.f === 2) {
+    return doc.r.map(([name, verdict, action, reason, ...values]) => {
+      const evidence: Record<string, unknown> = {};
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) evidence[doc.k[i]] = values[i];
+      return result(name, verdict, action, reason, evidence);
+    });
+  }
+  if (doc.f === 4) return decodeV4(doc);
+  const sharedEvidence: Record<string, unknown> = {};
+  for (const key in doc.s) if (key[0] !== '$' && doc.s[key] !== null) sharedEvidence[key] = doc.s[key];
+  return doc.r.map(([name, ...values]) => {
+    const evidence: Record<string, unknown> = { ...sharedEvidence };
+    const top: Record<string, unknown> = {
+      [VERDICT]: doc.s[VERDICT],
+      [ACTION]: doc.s[ACTION],
+      [REASON]: doc.s[REASON],
     };
-    // A passing check's line was not stored: it is rebuilt from its evidence when read (and again not stored).
-    return reason !== null ? { ...r, reason } : lazyReason(r, () => passReasonLine(name, r.evidence));
+    for (let i = 0; i < values.length; i++) {
+      const key = doc.k[i];
+      if (key[0] === '$') top[key] = values[i];
+      else if (values[i] !== null) evidence[key] = values[i];
+    }
+    return result(
+      name as string,
+      top[VERDICT] as string,
+      top[ACTION] as string,
+      (top[REASON] ?? null) as string | null,
+      evidence,
+    );
   });
+}
+
+function decodeV4(doc: EncodedV4): CheckResult[] {
+  const bytes = Buffer.from(doc.b, 'base64');
+  // Copied into an aligned buffer: a decoded Buffer may start at any byte of a shared pool.
+  const doubles = new Float64Array(bytes.length >> 3);
+  new Uint8Array(doubles.buffer).set(bytes.subarray(0, doubles.length << 3));
+  const sharedEvidence: Record<string, unknown> = {};
+  for (const key in doc.s) if (key[0] !== '$' && doc.s[key] !== null) sharedEvidence[key] = doc.s[key];
+  const width = doc.k.length;
+  return doc.n.map((name, i) => {
+    const evidence: Record<string, unknown> = { ...sharedEvidence };
+    // Not-a-number and infinities read back as absent, as JSON (null) stored them before.
+    for (let j = 0; j < width; j++) {
+      const v = doubles[i * width + j];
+      if (Number.isFinite(v)) evidence[doc.k[j]] = v;
+    }
+    const top = (key: string) => (key in doc.x ? doc.x[key][i] : doc.s[key]);
+    for (const key in doc.x) if (key[0] !== '$' && doc.x[key][i] !== null) evidence[key] = doc.x[key][i];
+    return result(
+      name,
+      top(VERDICT) as string,
+      top(ACTION) as string,
+      (top(REASON) ?? null) as string | null,
+      evidence,
+    );
+  });
+}
+
+function result(
+  name: string,
+  verdict: string,
+  action: string,
+  reason: string | null,
+  evidence: Record<string, unknown>,
+): CheckResult {
+  const r = {
+    name,
+    verdict: verdict as CheckResult['verdict'],
+    action: action as CheckResult['action'],
+    evidence: evidence as Evidence,
+  };
+  // A passing check's line was not stored: it is rebuilt from its evidence when read (and again not stored).
+  return reason !== null ? { ...r, reason } : passResult(r.name, r.verdict, r.action, r.evidence);
 }

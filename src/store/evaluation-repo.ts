@@ -22,7 +22,8 @@ export function evaluationRepo(db: Db): EvaluationRepo {
         const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
         const params: unknown[] = [];
         const rows = chunk.map((r) => {
-          params.push(r.deployId, r.at, r.stageIndex, encodeResults(r.results), JSON.stringify(r.decision));
+          const results = Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded;
+          params.push(r.deployId, r.at, r.stageIndex, results, JSON.stringify(r.decision));
           const n = params.length;
           return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::json, $${n}::json)`;
         });
@@ -32,6 +33,7 @@ export function evaluationRepo(db: Db): EvaluationRepo {
         );
       }
     },
+    encode: (results) => ({ encoded: encodeResults(results) }),
     async forDeploy(deployId, opts = {}) {
       const rows = await db.query<EvaluationRow>(
         `SELECT deploy_id, at, stage_index, results, decision FROM (

@@ -79,9 +79,21 @@ export interface EvaluationRecord {
   decision: Decision;
 }
 
+/** Results in their stored form (EvaluationRepo.encode): what a round holds until its write. */
+export interface EncodedResults {
+  readonly encoded: string;
+}
+
+/** An evaluation to store; its results may already be encoded. */
+export interface EvaluationDraft extends Omit<EvaluationRecord, 'results'> {
+  results: CheckResult[] | EncodedResults;
+}
+
 export interface EvaluationRepo {
   /** Many at once: one round of the scheduler writes every deploy's evaluation together. */
-  insert(records: EvaluationRecord[]): Promise<void>;
+  insert(records: EvaluationDraft[]): Promise<void>;
+  /** Results in stored form, for a caller that holds many until it inserts them. */
+  encode(results: readonly CheckResult[]): EncodedResults;
   forDeploy(deployId: string, opts?: { limit?: number }): Promise<EvaluationRecord[]>;
 }
 

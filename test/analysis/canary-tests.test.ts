@@ -192,6 +192,42 @@ describe('rank tests', () => {
     expect(signedRankZ(Float64Array.from([0, 0, 0]), 3)).toBe(0);
   });
 
+  it('signed-rank z agrees with the textbook ranking, ties across signs included, and leaves its input alone', () => {
+    // Textbook: rank |d| (zeros dropped), average ranks over ties, W+ = sum of ranks of positive d.
+    const textbook = (d: number[]): number => {
+      const a = d.filter((x) => x !== 0).sort((x, y) => Math.abs(x) - Math.abs(y));
+      let wPlus = 0;
+      let ties = 0;
+      for (let i = 0; i < a.length;) {
+        let j = i;
+        while (j + 1 < a.length && Math.abs(a[j + 1]) === Math.abs(a[i])) j++;
+        const t = j - i + 1;
+        for (let k = i; k <= j; k++) if (a[k] > 0) wPlus += i + (t + 1) / 2;
+        ties += t ** 3 - t;
+        i = j + 1;
+      }
+      const n = a.length;
+      const dev = wPlus - (n * (n + 1)) / 4;
+      return (dev - Math.sign(dev) * 0.5) / Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - ties / 48);
+    };
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let round = 0; round < 200; round++) {
+      // Few distinct magnitudes, both signs: many ties between positive and negative differences.
+      const d = Array.from({ length: 6 + Math.floor(rand() * 40) }, () => Math.round(rand() * 8 - 4) / 2);
+      if (d.every((x) => x === 0)) continue;
+      const arr = Float64Array.from(d);
+      expect(signedRankZ(arr, arr.length)).toBeCloseTo(textbook(d), 12);
+      expect(Array.from(arr)).toEqual(d);
+      // Negated, the statistic is mirrored exactly (signedRankTest relies on it for two-sided tests).
+      const mirrored = signedRankZ(
+        arr.map((x) => -x),
+        arr.length,
+      );
+      expect(mirrored + 0).toBe(-signedRankZ(arr, arr.length) + 0);
+    }
+  });
+
   it('rank-sum z of hand-computed cases', () => {
     // x ranks 4, 5, 6: U = 9, mean 4.5, var 5.25.
     expect(rankSumZ([4, 5, 6], [1, 2, 3])).toBeCloseTo(4 / Math.sqrt(5.25), 10);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/analysis/verdict.js';
+import { passResult } from '../../src/analysis/reason-line.js';
 import { decodeResults, encodeResults } from '../../src/store/evaluation-codec.js';
 
 describe('stored evaluation results', () => {
@@ -22,7 +23,6 @@ describe('stored evaluation results', () => {
       { get: () => 'latency: made on demand', enumerable: false },
     ) as CheckResult;
     const text = encodeResults([breach, pass]);
-    expect(text.length).toBeLessThan(JSON.stringify([breach, pass]).length);
     const back = decodeResults(JSON.parse(text));
     expect(back[0]).toEqual(breach);
     expect(back[1]).toEqual({
@@ -33,9 +33,114 @@ describe('stored evaluation results', () => {
     });
     // Its line is rebuilt from the evidence on read, and still not stored again.
     expect(back[1].reason).toBe('latency: all 0.21, z=0.4');
-    expect(JSON.parse(encodeResults(back)).r[1][3]).toBeNull();
+    const again = JSON.parse(encodeResults(back));
+    expect(again.x.$reason).toEqual([breach.reason, null]);
     // Keys absent from a result stay absent (not null, not undefined).
     expect(Object.keys(back[1].evidence).sort()).toEqual(['detector', 'value', 'z']);
+  });
+
+  it('store what every result of a round shares once, and read it back into each result', () => {
+    const pass = (name: string, value: number, extra: object = {}) =>
+      passResult(name, 'pass', 'rollback', {
+        detector: 'canary',
+        value,
+        unit: 'ratio',
+        zThreshold: 3,
+        test: 'rate',
+        ...extra,
+      });
+    const results = [
+      pass('a', 0.1),
+      pass('b', 0.2, { note: 'short history', z: NaN }),
+      pass('c', 0.1, { z: 1.5 }),
+    ];
+    const doc = JSON.parse(encodeResults(results));
+    expect(doc.f).toBe(4);
+    expect(doc.s).toEqual({
+      $verdict: 'pass',
+      $action: 'rollback',
+      $reason: null,
+      detector: 'canary',
+      unit: 'ratio',
+      zThreshold: 3,
+      test: 'rate',
+    });
+    expect(doc.n).toEqual(['a', 'b', 'c']);
+    // Numbers that differ, or are absent from some results, go in one block of doubles; other values per column.
+    expect(doc.k).toEqual(['value', 'z']);
+    expect(Array.from(new Float64Array(new Uint8Array(Buffer.from(doc.b, 'base64')).buffer))).toEqual([
+      0.1,
+      NaN,
+      0.2,
+      NaN,
+      0.1,
+      1.5,
+    ]);
+    expect(doc.x).toEqual({ note: [null, 'short history', null] });
+    const back = decodeResults(doc);
+    // Not-a-number reads back as absent, as it did when stored as JSON null.
+    const { z: _nan, ...bEvidence } = results[1].evidence;
+    expect(back).toEqual([results[0], { ...results[1], evidence: bEvidence }, results[2]]);
+    expect(Object.keys(back[0].evidence)).not.toContain('note');
+    expect(back[1].reason).toBe('b: all 20%');
+    // A mixed round: the verdict and the reason go per result.
+    const breach: CheckResult = { ...pass('d', 5), reason: 'd: all 5', verdict: 'breach' };
+    const mixed = JSON.parse(encodeResults([results[0], breach]));
+    expect(mixed.x).toEqual({ $verdict: ['pass', 'breach'], $reason: [null, 'd: all 5'] });
+    expect(decodeResults(mixed)).toEqual([results[0], breach]);
+    expect(decodeResults(JSON.parse(encodeResults([])))).toEqual([]);
+    // A round of 20 passing checks takes well under half the space of plain JSON.
+    const round = Array.from({ length: 20 }, (_, i) =>
+      pass(`check-${i}`, 0.01 + i / 1e4, { z: i / 10, pValue: 0.5 - i / 100 }),
+    );
+    expect(encodeResults(round).length).toBeLessThan(JSON.stringify(round).length / 2);
+  });
+
+  it('read the format with shared values and JSON rows', () => {
+    const v3 = {
+      f: 3,
+      s: { $action: 'rollback', $reason: null, detector: 'canary' },
+      k: ['$verdict', 'value', 'note'],
+      r: [
+        ['a', 'pass', 0.1, null],
+        ['b', 'no_data', null, 'no recent sample'],
+      ],
+    };
+    expect(decodeResults(v3)).toEqual([
+      { name: 'a', verdict: 'pass', action: 'rollback', evidence: { detector: 'canary', value: 0.1 } },
+      {
+        name: 'b',
+        verdict: 'no_data',
+        action: 'rollback',
+        evidence: { detector: 'canary', note: 'no recent sample' },
+      },
+    ]);
+  });
+
+  it('read the previous compact format', () => {
+    const v2 = {
+      f: 2,
+      k: ['detector', 'value'],
+      r: [
+        ['a', 'pass', 'pause', null, 'zscore', 0.5],
+        ['b', 'breach', 'rollback', 'b: all 9', null, 9],
+      ],
+    };
+    const back = decodeResults(v2);
+    expect(back[0]).toEqual({
+      name: 'a',
+      verdict: 'pass',
+      action: 'pause',
+      evidence: { detector: 'zscore', value: 0.5 },
+    });
+    expect(back[0].reason).toBe('a: all 0.5');
+    expect(back[1]).toEqual({
+      name: 'b',
+      verdict: 'breach',
+      action: 'rollback',
+      reason: 'b: all 9',
+      evidence: { value: 9 },
+    });
   });
 
   it('reads plain arrays of results as stored before the compact format', () => {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { ReleasebotError } from '../../errors/releasebot-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Clock } from '../../time/clock.js';
-import type { MetricSource, RangeQuery, Series } from '../metric-source.js';
+import type { MetricSource, RangeQuery, Series, SyncReader } from '../metric-source.js';
 import { MetricsDirectory } from './metrics-directory.js';
 import { OpenMetricsParser, type ExpositionFormat } from './openmetrics-parser.js';
 import { SampleBatch } from './sample-batch.js';
@@ -46,6 +46,12 @@ export interface BuiltinSourceStats extends StoreStats {
   future: number;
 }
 
+interface QueryEntry {
+  selector: Selector;
+  generation: number;
+  ids: number[];
+}
+
 const READ_CHUNK = 4 * 1024 * 1024;
 // A check reads ~6 selectors (3 cohorts of its metric and of the traffic): 100k covers 1,000 deploys x 20 checks.
 const MAX_CACHED_QUERIES = 100_000;
@@ -56,7 +62,7 @@ const MAX_CACHED_QUERIES = 100_000;
  */
 export class BuiltinSource implements MetricSource {
   readonly name = 'builtin';
-  private readonly queries = new Map<string, { selector: Selector; generation: number; ids: number[] }>();
+  private readonly queries = new Map<string, QueryEntry>();
   private future = 0;
 
   private constructor(
@@ -84,8 +90,16 @@ export class BuiltinSource implements MetricSource {
     return this.select(q.query, q.start, q.end);
   }
 
-  queryRangeSync(q: RangeQuery): Series[] {
-    return this.select(q.query, q.start, q.end);
+  prepareSync(query: string): SyncReader {
+    let q: QueryEntry;
+    try {
+      q = this.entry(query);
+    } catch (e) {
+      return () => {
+        throw e;
+      };
+    }
+    return (start, end) => this.readIds(this.idsOf(q), start, end);
   }
 
   /**
@@ -93,7 +107,10 @@ export class BuiltinSource implements MetricSource {
    * be views into the store: read them before the next ingest and never modify them. QUERY_INVALID on a bad query.
    */
   select(query: string, start: number, end: number): Series[] {
-    const ids = this.resolve(query);
+    return this.readIds(this.idsOf(this.entry(query)), start, end);
+  }
+
+  private readIds(ids: number[], start: number, end: number): Series[] {
     const out: Series[] = [];
     for (const id of ids) {
       const samples = this.store.read(id, start, end, true);
@@ -228,13 +245,19 @@ export class BuiltinSource implements MetricSource {
     await written;
   }
 
-  private resolve(query: string): number[] {
+  /** The parsed query, cached (QUERY_INVALID when it does not parse). */
+  private entry(query: string): QueryEntry {
     let q = this.queries.get(query);
     if (!q) {
       if (this.queries.size >= MAX_CACHED_QUERIES) this.queries.clear();
       q = { selector: parseSelector(query), generation: -1, ids: [] };
       this.queries.set(query, q);
     }
+    return q;
+  }
+
+  /** The series the query selects, looked up again only when series were added or removed. */
+  private idsOf(q: QueryEntry): number[] {
     if (q.generation !== this.store.generation) {
       q.ids = this.store.select(q.selector.matchers);
       q.generation = this.store.generation;
