@@ -24,14 +24,6 @@ interface EncodedV4 {
   x: Record<string, unknown[]>;
 }
 
-/** The format before: shared values once, the rest as JSON rows. */
-interface EncodedV3 {
-  f: 3;
-  s: Record<string, unknown>;
-  k: string[];
-  r: unknown[][];
-}
-
 /** The first compact format: evidence keys once, every value in every row. */
 interface EncodedV2 {
   f: 2;
@@ -155,7 +147,7 @@ export function encodeResults(results: readonly CheckResult[]): string {
       k.push(keys[c]);
       numCols.push(c);
     } else {
-      const values: unknown[] = new Array(n);
+      const column: unknown[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const res = results[i];
         const v =
@@ -166,9 +158,9 @@ export function encodeResults(results: readonly CheckResult[]): string {
               : c === 2
                 ? ownReason(res)
                 : (res.evidence as Record<string, unknown>)[keys[c]];
-        values[i] = v === undefined ? null : v;
+        column[i] = v === undefined ? null : v;
       }
-      x[keys[c]] = values;
+      x[keys[c]] = column;
     }
   }
   // Pass 2: the numbers that differ.
@@ -197,10 +189,10 @@ function see(shared: unknown[], c: number, v: unknown, i: number): void {
   else if (shared[c] !== MIXED && shared[c] !== v) shared[c] = MIXED;
 }
 
-/** Reads what encodeResults wrote, its earlier format, and plain JSON arrays of results. */
+/** Reads what encodeResults wrote, the format before it (2), and plain JSON arrays of results. */
 export function decodeResults(stored: unknown): CheckResult[] {
   if (Array.isArray(stored)) return stored as CheckResult[];
-  const doc = stored as EncodedV2 | EncodedV3 | EncodedV4;
+  const doc = stored as EncodedV2 | EncodedV4;
   if (doc.f === 2) {
     return doc.r.map(([name, verdict, action, reason, ...values]) => {
       const evidence: Record<string, unknown> = {};
@@ -208,29 +200,7 @@ export function decodeResults(stored: unknown): CheckResult[] {
       return result(name, verdict, action, reason, evidence);
     });
   }
-  if (doc.f === 4) return decodeV4(doc);
-  const sharedEvidence: Record<string, unknown> = {};
-  for (const key in doc.s) if (key[0] !== '$' && doc.s[key] !== null) sharedEvidence[key] = doc.s[key];
-  return doc.r.map(([name, ...values]) => {
-    const evidence: Record<string, unknown> = { ...sharedEvidence };
-    const top: Record<string, unknown> = {
-      [VERDICT]: doc.s[VERDICT],
-      [ACTION]: doc.s[ACTION],
-      [REASON]: doc.s[REASON],
-    };
-    for (let i = 0; i < values.length; i++) {
-      const key = doc.k[i];
-      if (key[0] === '$') top[key] = values[i];
-      else if (values[i] !== null) evidence[key] = values[i];
-    }
-    return result(
-      name as string,
-      top[VERDICT] as string,
-      top[ACTION] as string,
-      (top[REASON] ?? null) as string | null,
-      evidence,
-    );
-  });
+  return decodeV4(doc);
 }
 
 function decodeV4(doc: EncodedV4): CheckResult[] {

@@ -96,27 +96,6 @@ describe('stored evaluation results', () => {
     expect(encodeResults(round).length).toBeLessThan(JSON.stringify(round).length / 2);
   });
 
-  it('read the format with shared values and JSON rows', () => {
-    const v3 = {
-      f: 3,
-      s: { $action: 'rollback', $reason: null, detector: 'canary' },
-      k: ['$verdict', 'value', 'note'],
-      r: [
-        ['a', 'pass', 0.1, null],
-        ['b', 'no_data', null, 'no recent sample'],
-      ],
-    };
-    expect(decodeResults(v3)).toEqual([
-      { name: 'a', verdict: 'pass', action: 'rollback', evidence: { detector: 'canary', value: 0.1 } },
-      {
-        name: 'b',
-        verdict: 'no_data',
-        action: 'rollback',
-        evidence: { detector: 'canary', note: 'no recent sample' },
-      },
-    ]);
-  });
-
   it('read the previous compact format', () => {
     const v2 = {
       f: 2,
