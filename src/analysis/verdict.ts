@@ -81,6 +81,21 @@ export function priorOf(r: CheckResult): PriorResult {
   return { name: r.name, evidence: { recent: r.evidence.recent, missing: r.evidence.missing } };
 }
 
+/**
+ * `prior` updated to `results` (what priorOf would give), in place where the checks are the same: objects kept
+ * from one round to the next are copied by every young-generation collection in between, new ones every round
+ * would all be.
+ */
+export function updatePrior(prior: PriorResult[], results: readonly CheckResult[]): PriorResult[] {
+  if (prior.length !== results.length) return results.map(priorOf);
+  for (let i = 0; i < results.length; i++) if (prior[i].name !== results[i].name) return results.map(priorOf);
+  for (let i = 0; i < results.length; i++) {
+    prior[i].evidence.recent = results[i].evidence.recent;
+    prior[i].evidence.missing = results[i].evidence.missing;
+  }
+  return prior;
+}
+
 /** What the pipeline does after an evaluation. `hold` = not enough data yet: keep evaluating, do not advance. */
 export type DecisionAction = 'continue' | 'hold' | 'pause' | 'rollback';
 

@@ -3,7 +3,7 @@ import type { CheckModel } from '../analysis/check-model.js';
 import { evaluateRound } from '../analysis/evaluate-round.js';
 import { historyRanges } from '../analysis/history-ranges.js';
 import { prepareCheck } from '../analysis/prepare-check.js';
-import { priorOf, type Decision, type PriorResult } from '../analysis/verdict.js';
+import { priorOf, updatePrior, type Decision, type PriorResult } from '../analysis/verdict.js';
 import type { ResolvedService } from '../config/resolved-config.js';
 import type { Logger } from '../logging/logger.js';
 import type { MetricSource } from '../metrics/metric-source.js';
@@ -70,12 +70,16 @@ export class AnalysisRunner implements Analyzer {
       prior: ctx.prior,
       stageIndex: deploy.stageIndex,
     });
-    ctx.prior = out.results.map(priorOf);
+    ctx.prior = updatePrior(ctx.prior, out.results);
     return out;
   }
 
   forget(deployId: string): void {
     this.deploys.delete(deployId);
+  }
+
+  inMemory(service: ResolvedService): boolean {
+    return !!this.deps.sourceFor(service).prepareSync;
   }
 
   private async prepare(

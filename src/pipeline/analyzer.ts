@@ -24,4 +24,9 @@ export interface Analyzer {
   evaluate(req: AnalysisRequest): Promise<AnalysisOutcome>;
   /** Drops what it cached for a deploy that ended. */
   forget(deployId: string): void;
+  /**
+   * True when this service's evaluations never wait on I/O (an in-memory metric source): running several at once
+   * gains nothing then, and would only keep several deploys' windows and results alive at the same time.
+   */
+  inMemory?(service: ResolvedService): boolean;
 }

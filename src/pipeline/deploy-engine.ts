@@ -60,7 +60,7 @@ class StaleWrite extends Error {}
 
 const ENGINE = 'releasebot';
 const MAX_STEPS_PER_TICK = 64;
-/** Deploys judged at once in a round. */
+/** Deploys judged at once in a round when their metrics come from a remote source. */
 const BATCH_CONCURRENCY = 64;
 
 /**
@@ -295,7 +295,12 @@ export class DeployEngine {
       .map((c) => c.service)
       .filter((s) => this.deps.config.services[s] && !this.serviceChains.has(s));
     if (!names.length) return [];
-    const active = await this.ownDeploys({ services: names, states: [...ACTIVE_STATES], limit: 100_000 });
+    // The same deploys every round, mostly unchanged: only those with a new revision are read whole.
+    const active = await this.deps.store.deploys.listKnown(
+      { services: names, states: [...ACTIVE_STATES], limit: 100_000, driver: 'releasebot' },
+      this.lastActive,
+    );
+    this.lastActive = new Map(active.map((d) => [d.id, d]));
     const now = this.deps.clock.now();
     const withActive = new Set(active.map((d) => d.service));
     const single = names.filter((s) => !withActive.has(s)); // queued work: startNext
@@ -339,30 +344,43 @@ export class DeployEngine {
       decision: Decision;
       kept: CheckResult[] | undefined;
     } | null>(batch.length);
-    let next = 0;
-    // Bounded concurrency: a remote source (Prometheus) must not receive thousands of queries at once.
-    const worker = async () => {
-      for (let i = next++; i < batch.length; i = next++) {
-        const d = batch[i];
-        try {
-          const o = await this.judge(d, this.deps.config.services[d.service], now);
-          // Held until the round's write in stored form: thousands of result objects held that long would all
-          // survive young-generation collections, and copying them is most of what the collector costs.
-          outcomes[i] = {
-            results: this.deps.store.evaluations.encode(o.results),
-            decision: o.decision,
-            kept: resultsNeeded(o.decision) ? o.results : undefined,
-          };
-        } catch (e) {
-          outcomes[i] = null;
-          this.deps.logger.error(
-            { service: d.service, deployId: d.id, err: (e as Error).message },
-            'evaluation failed',
-          );
-        }
+    // Bounded concurrency: a remote source (Prometheus) must not receive thousands of queries at once. Deploys
+    // judged from memory go one at a time: interleaved, each would hold its windows and results across the others'
+    // work, and the young generation's collections would copy them all (most of a round's cost, measured).
+    const remote: number[] = [];
+    const local: number[] = [];
+    const analyzer = this.deps.analyzer;
+    batch.forEach((d, i) =>
+      (analyzer.inMemory?.(this.deps.config.services[d.service]) ? local : remote).push(i),
+    );
+    const pool = (indexes: number[], width: number) => {
+      let next = 0;
+      const worker = async () => {
+        for (let k = next++; k < indexes.length; k = next++)
+          outcomes[indexes[k]] = await judgeOne(indexes[k]);
+      };
+      return Promise.all(Array.from({ length: Math.min(width, indexes.length) }, worker));
+    };
+    const judgeOne = async (i: number) => {
+      const d = batch[i];
+      try {
+        const o = await this.judge(d, this.deps.config.services[d.service], now);
+        // Held until the round's write in stored form: thousands of result objects held that long would all
+        // survive young-generation collections, and copying them is most of what the collector costs.
+        return {
+          results: this.deps.store.evaluations.encode(o.results),
+          decision: o.decision,
+          kept: resultsNeeded(o.decision) ? o.results : undefined,
+        };
+      } catch (e) {
+        this.deps.logger.error(
+          { service: d.service, deployId: d.id, err: (e as Error).message },
+          'evaluation failed',
+        );
+        return null;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, batch.length) }, worker));
+    await Promise.all([pool(remote, BATCH_CONCURRENCY), pool(local, 1)]);
     const records = batch.flatMap((d, i) => {
       const o = outcomes[i];
       return o
@@ -525,6 +543,8 @@ export class DeployEngine {
   }
 
   private readonly lastResults = new Map<string, CheckResult[]>();
+  /** The active deploys the last round read (listKnown reuses those whose revision is unchanged). */
+  private lastActive: ReadonlyMap<string, Deploy> = new Map();
 
   /** `alert` checks that started breaching in this evaluation (not every minute they stay breached). */
   private newAlerts(d: Deploy, svc: ResolvedService, decision: Decision): LifecycleEvent[] {

@@ -65,6 +65,26 @@ function toDeploy(r: DeployRow): Deploy {
   };
 }
 
+/** DeployRepo.list's query for these columns: its filter, newest first, limited. */
+function listQuery(columns: string, filter: DeployFilter): { text: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (filter.service) add('service = ?', filter.service);
+  if (filter.services) add('service = ANY(?::text[])', filter.services);
+  if (filter.states) add('state = ANY(?::text[])', filter.states);
+  if (filter.driver) add('driver = ?', filter.driver);
+  if (filter.before !== undefined) add('created_at < ?', filter.before);
+  if (filter.since !== undefined) add('created_at >= ?', filter.since);
+  params.push(Math.min(Math.max(filter.limit ?? 100, 1), 10_000));
+  const text = `SELECT ${columns} FROM deploys ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY created_at DESC, seq DESC LIMIT $${params.length}`;
+  return { text, params };
+}
+
 export function deployRepo(db: Db): DeployRepo {
   const getIn = async (q: Queryable, id: string) => {
     const rows = await q.query<DeployRow>(`SELECT ${COLUMNS} FROM deploys WHERE id = $1`, [id]);
@@ -120,25 +140,26 @@ export function deployRepo(db: Db): DeployRepo {
     },
 
     async list(filter: DeployFilter = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (clause: string, value: unknown) => {
-        params.push(value);
-        where.push(clause.replace('?', `$${params.length}`));
-      };
-      if (filter.service) add('service = ?', filter.service);
-      if (filter.services) add('service = ANY(?::text[])', filter.services);
-      if (filter.states) add('state = ANY(?::text[])', filter.states);
-      if (filter.driver) add('driver = ?', filter.driver);
-      if (filter.before !== undefined) add('created_at < ?', filter.before);
-      if (filter.since !== undefined) add('created_at >= ?', filter.since);
-      params.push(Math.min(Math.max(filter.limit ?? 100, 1), 10_000));
-      const rows = await db.query<DeployRow>(
-        `SELECT ${COLUMNS} FROM deploys ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY created_at DESC, seq DESC LIMIT $${params.length}`,
-        params,
-      );
-      return rows.map(toDeploy);
+      const { text, params } = listQuery(COLUMNS, filter);
+      return (await db.query<DeployRow>(text, params)).map(toDeploy);
+    },
+
+    async listKnown(filter, known) {
+      const { text, params } = listQuery('id, revision', filter);
+      const heads = await db.query<{ id: string; revision: number }>(text, params);
+      const stale = heads.filter((h) => known.get(h.id)?.revision !== h.revision).map((h) => h.id);
+      const fresh = new Map<string, Deploy>();
+      if (stale.length) {
+        const rows = await db.query<DeployRow>(`SELECT ${COLUMNS} FROM deploys WHERE id = ANY($1::text[])`, [
+          stale,
+        ]);
+        for (const r of rows) fresh.set(r.id, toDeploy(r));
+      }
+      // A deploy that changed between the two reads is returned as first listed, or newer: never older.
+      return heads.flatMap((h) => {
+        const d = fresh.get(h.id) ?? known.get(h.id);
+        return d && d.revision >= h.revision ? [d] : [];
+      });
     },
 
     async update(next: Deploy, drafts: EventDraft[], fence?: Fence) {

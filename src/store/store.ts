@@ -44,6 +44,12 @@ export interface DeployRepo {
   /** Newest first. */
   list(filter?: DeployFilter): Promise<Deploy[]>;
   /**
+   * The same as list, reading only the id and revision of each row first: a deploy whose revision matches one in
+   * `known` is that object (deploys are never modified in place), the others are read whole. For a caller that lists
+   * the same deploys again and again (the scheduler, every round), where most have not changed.
+   */
+  listKnown(filter: DeployFilter, known: ReadonlyMap<string, Deploy>): Promise<Deploy[]>;
+  /**
    * Compare-and-set: writes `next` (its revision must be `prev.revision`) and appends `events`, in one transaction;
    * with a fence, only while that owner still holds the service's lease with that token. Returns the stored
    * deploy (revision + 1) with the stored events, or null when someone else wrote first or the lease was lost.

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CheckWindow } from '../../src/analysis/check-data.js';
 import { evaluateRound } from '../../src/analysis/evaluate-round.js';
 import { prepareCheck } from '../../src/analysis/prepare-check.js';
-import type { CheckResult, Decision } from '../../src/analysis/verdict.js';
+import {
+  updatePrior,
+  type CheckResult,
+  type Decision,
+  type PriorResult,
+} from '../../src/analysis/verdict.js';
 import type { ResolvedCheck, ResolvedService } from '../../src/config/resolved-config.js';
 import { decodeResults, encodeResults } from '../../src/store/evaluation-codec.js';
 import { MIN, T0, check, historyOf, service, windowAt, world } from './synthetic.js';
@@ -33,7 +38,8 @@ function run(
   const s = svc ?? service([c]);
   const models = { [c.name]: prepareCheck(c, s, historyOf(w)) };
   const rounds: Round[] = [];
-  let prior: CheckResult[] = [];
+  // Carried from round to round as the analysis runner does.
+  let prior: PriorResult[] = [];
   for (let k = 1; k <= 30; k++) {
     const win = windowAt(w, T0 + k * MIN, exposure, stageStart(k));
     edit?.(win, k);
@@ -45,7 +51,7 @@ function run(
       stageIndex: stageOf(k),
     });
     rounds.push({ k, ...out });
-    prior = out.results;
+    prior = updatePrior(prior, out.results);
     if (out.decision.action === 'rollback' || out.decision.action === 'pause') break;
   }
   return rounds;
@@ -217,6 +223,35 @@ describe('evaluateRound', () => {
     // Without history the first window's pre-deploy samples are the baseline.
     const rounds = run(latency, w, undefined, service([latency]));
     expect(rounds[0].results[0].evidence.z).toBeDefined();
+  });
+});
+
+describe('updatePrior', () => {
+  const result = (name: string, recent: number, missing: number): CheckResult => ({
+    name,
+    verdict: 'pass',
+    action: 'rollback',
+    reason: '',
+    evidence: { recent, missing, value: 1 },
+  });
+  it('updates the kept state in place for the same checks, and starts anew when they differ', () => {
+    const first = updatePrior([], [result('a', 1, 0), result('b', 0, 2)]);
+    expect(first).toEqual([
+      { name: 'a', evidence: { recent: 1, missing: 0 } },
+      { name: 'b', evidence: { recent: 0, missing: 2 } },
+    ]);
+    const kept = first[0];
+    const second = updatePrior(first, [result('a', 3, 0), result('b', 0, 3)]);
+    expect(second[0]).toBe(kept);
+    expect(second).toEqual([
+      { name: 'a', evidence: { recent: 3, missing: 0 } },
+      { name: 'b', evidence: { recent: 0, missing: 3 } },
+    ]);
+    // A renamed check (a new config): nothing carried over by position.
+    const third = updatePrior(second, [result('a', 1, 0), result('c', 0, 0)]);
+    expect(third[0]).not.toBe(kept);
+    expect(third.map((p) => p.name)).toEqual(['a', 'c']);
+    expect(second[0].evidence.recent).toBe(3);
   });
 });
 

@@ -84,4 +84,60 @@ describe('engine rounds (the scheduler path)', () => {
     now = T0 + 10 * 60_000; // the bake's end: evaluation and advance happen in an individual tick
     expect(await engine.tickRound([{ service: 'webapp' }], [])).toEqual([{ service: 'webapp' }]);
   });
+
+  it('judges deploys whose metrics are in memory one at a time, and remote ones concurrently', async () => {
+    const yaml = (n: number) =>
+      `services:\n${Array.from(
+        { length: n },
+        (_, i) => `  s${i}:
+    interval: 1m
+    stages: [{ name: canary, traffic: 1, bake: 10m }]
+    checks: [{ name: errors, query: 'errors{service="s${i}"}', action: rollback }]
+`,
+      ).join('')}`;
+    const config = configFrom(yaml(6));
+    let now = T0;
+    const clock: Clock = { now: () => now };
+    /** Answers after a timer, counting evaluations in flight; in memory for even-numbered services. */
+    class SlowAnalyzer extends ScriptedAnalyzer {
+      inFlight = { local: 0, remote: 0 };
+      most = { local: 0, remote: 0 };
+      override async evaluate(req: Parameters<ScriptedAnalyzer['evaluate']>[0]) {
+        const kind = this.inMemory(req.service) ? 'local' : 'remote';
+        this.most[kind] = Math.max(this.most[kind], ++this.inFlight[kind]);
+        await new Promise((r) => setTimeout(r, 5));
+        this.inFlight[kind]--;
+        return super.evaluate(req);
+      }
+      inMemory(service: { name: string }): boolean {
+        return Number(service.name.slice(1)) % 2 === 0;
+      }
+    }
+    const analyzer = new SlowAnalyzer();
+    const engine = new DeployEngine({
+      store,
+      config,
+      clock,
+      logger: silentLogger,
+      deployerFor: () => new RecordingDeployer(),
+      runGate: async () => ({ ok: true, output: '', durationMs: 0 }),
+      analyzer,
+    });
+    const service = new DeployService({ store, config, clock });
+    const names = Object.keys(config.services);
+    for (const s of names) {
+      await service.createDeploy({ service: s, version: 'v2', trigger: { kind: 'user', actor: 'a' } });
+      await engine.tickService(s);
+    }
+    await engine.idle(); // the last tick's chain has settled: no service is skipped as busy
+    now = T0 + 60_000;
+    expect(
+      await engine.tickRound(
+        names.map((s) => ({ service: s })),
+        [],
+      ),
+    ).toEqual([]);
+    expect(analyzer.requests.map((r) => r.service.name).sort()).toEqual(names);
+    expect(analyzer.most).toEqual({ local: 1, remote: 3 });
+  });
 });

@@ -90,6 +90,26 @@ for (const driver of storeDrivers) {
         ]);
       });
 
+      it('lists again reusing the deploys whose revision is unchanged, and reads the changed ones', async () => {
+        const filter = { service: 'webapp', limit: 10 };
+        const first = await store.deploys.listKnown(filter, new Map());
+        expect(first).toEqual(await store.deploys.list(filter));
+        const known = new Map(first.map((d) => [d.id, d]));
+        const d = known.get('d_c')!;
+        const moved = (await store.deploys.update({ ...d, reason: 'moved on' }, []))!.deploy;
+        const again = await store.deploys.listKnown(filter, known);
+        expect(again.map((x) => x.id)).toEqual(first.map((x) => x.id));
+        // Unchanged rows are the very objects passed in; the changed one is read anew.
+        expect(again.find((x) => x.id === 'd_a')).toBe(known.get('d_a'));
+        expect(again.find((x) => x.id === 'd_c')).toEqual(moved);
+        expect(again.find((x) => x.id === 'd_c')?.reason).toBe('moved on');
+        // A known object with a stale revision is never returned.
+        const staleKnown = new Map(known).set('d_c', d);
+        expect(
+          (await store.deploys.listKnown(filter, staleKnown)).find((x) => x.id === 'd_c')?.revision,
+        ).toBe(moved.revision);
+      });
+
       it('fences writes with the service lease token', async () => {
         expect(await store.leases.acquire('webapp', 'r1', 5000)).toBe(1);
         expect(await store.leases.acquire('webapp', 'r1', 5000)).toBe(1); // re-acquire keeps the token

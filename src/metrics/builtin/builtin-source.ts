@@ -7,7 +7,7 @@ import { MetricsDirectory } from './metrics-directory.js';
 import { OpenMetricsParser, type ExpositionFormat } from './openmetrics-parser.js';
 import { SampleBatch } from './sample-batch.js';
 import { parseSelector, type Selector } from './selector.js';
-import { AppendResult, SeriesStore, type StoreStats } from './series-store.js';
+import { AppendResult, newReadHint, SeriesStore, type ReadHint, type StoreStats } from './series-store.js';
 
 export interface BuiltinSourceOptions {
   clock: Clock;
@@ -99,7 +99,17 @@ export class BuiltinSource implements MetricSource {
         throw e;
       };
     }
-    return (start, end) => this.readIds(this.idsOf(q), start, end);
+    // A prepared query is read again every interval: each of its series keeps a hint of where the last read fell.
+    let hinted: number[] = [];
+    let hints: ReadHint[] = [];
+    return (start, end) => {
+      const ids = this.idsOf(q);
+      if (ids !== hinted) {
+        hinted = ids;
+        hints = ids.map(newReadHint);
+      }
+      return this.readIds(ids, start, end, hints);
+    };
   }
 
   /**
@@ -110,11 +120,11 @@ export class BuiltinSource implements MetricSource {
     return this.readIds(this.idsOf(this.entry(query)), start, end);
   }
 
-  private readIds(ids: number[], start: number, end: number): Series[] {
+  private readIds(ids: number[], start: number, end: number, hints?: ReadHint[]): Series[] {
     const out: Series[] = [];
-    for (const id of ids) {
-      const samples = this.store.read(id, start, end, true);
-      if (samples.t.length) out.push({ labels: this.store.labelsOf(id), samples });
+    for (let k = 0; k < ids.length; k++) {
+      const samples = this.store.read(ids[k], start, end, true, hints?.[k]);
+      if (samples.t.length) out.push({ labels: this.store.labelsOf(ids[k]), samples });
     }
     return out;
   }

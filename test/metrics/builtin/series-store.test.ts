@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSelector } from '../../../src/metrics/builtin/selector.js';
-import { AppendResult, SeriesStore } from '../../../src/metrics/builtin/series-store.js';
+import { AppendResult, newReadHint, SeriesStore } from '../../../src/metrics/builtin/series-store.js';
 
 const MIN = 60_000;
 const T0 = 1_740_000_000_000;
@@ -32,6 +32,40 @@ describe('SeriesStore', () => {
     }
     expect(store.read(id, T0 - 10 * MIN, T0 - MIN).t.length).toBe(0);
     expect(store.read(id, T0 + 5000 * MIN, T0 + 6000 * MIN).t.length).toBe(0);
+  });
+
+  it('reads with a hint exactly what it reads without, while samples arrive, change and move to sealed chunks', () => {
+    const store = new SeriesStore({ retention: Infinity, chunkSize: 40 });
+    const id = store.seriesId({ __name__: 'm' });
+    const hint = newReadHint();
+    let rng = 7;
+    const rand = () => (rng = (rng * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let start = T0 + 5 * MIN;
+    let end = T0;
+    let n = 0;
+    for (let round = 0; round < 300; round++) {
+      // New samples (sometimes none, sometimes many), now and then a replaced last value, a moved start or an
+      // end that goes back: each read must equal an unhinted one.
+      const add = rand() < 0.2 ? 0 : Math.floor(rand() * 4);
+      for (let k = 0; k < add; k++, n++) store.append(id, T0 + n * MIN, n);
+      if (n && rand() < 0.2) store.append(id, T0 + (n - 1) * MIN, -n);
+      if (rand() < 0.05) start = T0 + Math.floor(rand() * n) * MIN;
+      end = rand() < 0.05 ? end - 3 * MIN : T0 + Math.floor(n * (0.8 + rand() * 0.4)) * MIN;
+      const inclusive = rand() < 0.5;
+      const hinted = store.read(id, start, end, inclusive, hint);
+      const plain = store.read(id, start, end, inclusive);
+      expect([...hinted.t]).toEqual([...plain.t]);
+      expect([...hinted.v]).toEqual([...plain.v]);
+    }
+    expect(n).toBeGreaterThan(100); // several chunks were sealed on the way
+    // A window that starts after the newest sample, while samples arrive one by one into it and past it.
+    const late = store.seriesId({ __name__: 'late' });
+    const lateHint = newReadHint();
+    for (let k = 0; k < 30; k++) {
+      store.append(late, T0 + k * MIN, k);
+      const hinted = store.read(late, T0 + 10 * MIN, T0 + 20 * MIN, false, lateHint);
+      expect([...hinted.v]).toEqual([...store.read(late, T0 + 10 * MIN, T0 + 20 * MIN).v]);
+    }
   });
 
   it('drops samples older than the last one, replaces equal timestamps, and counts both', () => {
