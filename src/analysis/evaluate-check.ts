@@ -7,6 +7,7 @@ import type { Comparison } from './comparison.js';
 import type { ReasonParts } from './reason-line.js';
 import { lazyReason, passResult, reasonLine } from './reason-line.js';
 import type { CheckResult, DetectorName, Evidence, PriorResult, Verdict } from './verdict.js';
+import { pow10 } from './pow10.js';
 import { wholeService } from './whole-service.js';
 
 /**
@@ -254,14 +255,9 @@ function round(x: number, digits: number): number {
  */
 function sig5(x: number | undefined): number | undefined {
   if (x === undefined || x === 0 || !Number.isFinite(x)) return x;
-  const f = POW10[4 - Math.floor(Math.log10(Math.abs(x))) + POW10_ZERO];
+  const f = pow10(4 - Math.floor(Math.log10(Math.abs(x))));
   return Number.isFinite(f) ? Math.round(x * f) / f : x;
 }
-
-// 10^k for the k sig5 needs (finite doubles span 1e-324..1e308): a lookup instead of a power per number, ten
-// numbers a check at every evaluation. The same values `10 ** k` gives.
-const POW10_ZERO = 340;
-const POW10 = Float64Array.from({ length: 2 * POW10_ZERO + 1 }, (_, i) => 10 ** (i - POW10_ZERO));
 
 function roundOpt(x: number | undefined, digits: number): number | undefined {
   return x === undefined ? undefined : round(x, digits);

@@ -1,28 +1,36 @@
 import { passResult } from '../analysis/reason-line.js';
 import type { CheckResult, Evidence } from '../analysis/verdict.js';
+import { ABSENT, packDecimal, unpackDecimal } from './packed-decimal.js';
 
 /**
  * How a round's check results are stored. Every check of every running deploy is written every interval (20,000
  * results a round for 1,000 deploys x 20 checks), so the format is made cheap to write: each value every result
  * of the round shares (the verdict of a passing round, the action, the detector, thresholds, the unit…) once; per
- * result, the numbers that differ as one base64 block of doubles (formatting thousands of numbers as JSON text
- * costs more than the whole judgement), and other differing values (a note, a failing verdict) as JSON arrays.
+ * result, the numbers that differ as base64 blocks of int32 (short decimals, packed exactly) or doubles
+ * (formatting thousands of numbers as JSON text costs more than the whole judgement), and other differing values (a note, a failing verdict) as JSON arrays.
  * A result without a stored reason (a passing check, whose line is made on demand) gets its line rebuilt from the
  * evidence when read. Readers use decodeResults (the API does); earlier formats are still read.
  */
-interface EncodedV4 {
-  f: 4;
+interface EncodedV5 {
+  f: 5;
   /** Values all results share, by column (`$verdict`, `$action`, `$reason` or an evidence key). */
   s: Record<string, unknown>;
   /** Check names, one per result. */
   n: string[];
-  /** Numeric columns whose values differ, in the order of each result's doubles in `b`. */
+  /** Numeric columns whose values differ, stored as doubles, in the order of each result's doubles in `b`. */
   k: string[];
   /** Base64 of little-endian doubles: results x k, NaN where a result has no value. */
   b: string;
+  /** Numeric columns whose values differ and are all short decimals (packed-decimal.ts), in the order of `q`. */
+  p: string[];
+  /** Base64 of little-endian int32: results x p, packDecimal's, ABSENT where a result has no value. */
+  q: string;
   /** Other columns whose values differ: one value per result, null where it has none. */
   x: Record<string, unknown[]>;
 }
+
+/** Format 5 without the packed columns (every differing number a double). */
+type EncodedV4 = Omit<EncodedV5, 'f' | 'p' | 'q'> & { f: 4 };
 
 /** The first compact format: evidence keys once, every value in every row. */
 interface EncodedV2 {
@@ -136,7 +144,6 @@ export function encodeResults(results: readonly CheckResult[]): string {
     }
   }
   const s: Record<string, unknown> = {};
-  const k: string[] = [];
   const numCols: number[] = [];
   const x: Record<string, unknown[]> = {};
   for (let c = 0; c < keys.length; c++) {
@@ -144,7 +151,6 @@ export function encodeResults(results: readonly CheckResult[]): string {
     if (!mixed) {
       if (n > 0) s[keys[c]] = shared[c];
     } else if (numeric[c]) {
-      k.push(keys[c]);
       numCols.push(c);
     } else {
       const column: unknown[] = new Array(n);
@@ -163,21 +169,54 @@ export function encodeResults(results: readonly CheckResult[]): string {
       x[keys[c]] = column;
     }
   }
-  // Pass 2: the numbers that differ.
-  const doubles = new Float64Array(n * numCols.length);
+  // Pass 2: the numbers that differ, as int32 where every value of the column is a short decimal (most are:
+  // the judge rounds to 5 significant digits), else as doubles. Row size is what a store's write costs.
+  const width = numCols.length;
+  const doubles = new Float64Array(n * width);
+  const packed = new Int32Array(n * width);
+  const packs = new Array<boolean>(width).fill(true);
   let o = 0;
   const numIndex = numCols.map((c) => EVIDENCE_FIELDS[keys[c] as keyof Evidence]);
   for (let i = 0; i < n; i++) {
     readEvidence(results[i].evidence, values);
-    for (let j = 0; j < numIndex.length; j++) {
-      const v = values[numIndex[j]];
-      doubles[o++] = v === undefined ? NaN : (v as number);
+    for (let j = 0; j < width; j++, o++) {
+      const v = values[numIndex[j]] as number | undefined;
+      doubles[o] = v === undefined ? NaN : v;
+      if (!packs[j]) continue;
+      const p = v === undefined || Number.isNaN(v) ? ABSENT : packDecimal(v);
+      if (p === null) packs[j] = false;
+      else packed[o] = p;
     }
   }
-  const b = Buffer.from(doubles.buffer, doubles.byteOffset, doubles.byteLength).toString('base64');
+  const k: string[] = [];
+  const p: string[] = [];
+  numCols.forEach((c, j) => (packs[j] ? p : k).push(keys[c]));
+  const b = base64(column(doubles, Float64Array, n, width, packs, false));
+  const q = base64(column(packed, Int32Array, n, width, packs, true));
   // Base64 needs no escaping: spliced in rather than copied and scanned once more by JSON.stringify.
-  return `{"f":4,"s":${JSON.stringify(s)},"n":${JSON.stringify(names)},"k":${JSON.stringify(k)},"b":"${b}","x":${JSON.stringify(x)}}`;
+  return `{"f":5,"s":${JSON.stringify(s)},"n":${JSON.stringify(names)},"k":${JSON.stringify(k)},"b":"${b}","p":${JSON.stringify(p)},"q":"${q}","x":${JSON.stringify(x)}}`;
 }
+
+/** The columns j of a results x width block with packs[j] === want, results x (those columns). */
+function column<T extends Float64Array | Int32Array>(
+  all: T,
+  Type: { new (n: number): T },
+  n: number,
+  width: number,
+  packs: boolean[],
+  want: boolean,
+): T {
+  const cols: number[] = [];
+  for (let j = 0; j < width; j++) if (packs[j] === want) cols.push(j);
+  if (cols.length === width) return all;
+  const out = new Type(n * cols.length);
+  let o = 0;
+  for (let i = 0; i < n; i++) for (const j of cols) out[o++] = all[i * width + j];
+  return out;
+}
+
+const base64 = (a: Float64Array | Int32Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 // `reason` is stored only when it is the result's own (enumerable) property: a lazy one is rebuilt when read.
 const ownReason = (r: CheckResult): string | null =>
@@ -189,10 +228,10 @@ function see(shared: unknown[], c: number, v: unknown, i: number): void {
   else if (shared[c] !== MIXED && shared[c] !== v) shared[c] = MIXED;
 }
 
-/** Reads what encodeResults wrote, the format before it (2), and plain JSON arrays of results. */
+/** Reads what encodeResults wrote, the formats before it (4, 2), and plain JSON arrays of results. */
 export function decodeResults(stored: unknown): CheckResult[] {
   if (Array.isArray(stored)) return stored as CheckResult[];
-  const doc = stored as EncodedV2 | EncodedV4;
+  const doc = stored as EncodedV2 | EncodedV4 | EncodedV5;
   if (doc.f === 2) {
     return doc.r.map(([name, verdict, action, reason, ...values]) => {
       const evidence: Record<string, unknown> = {};
@@ -200,14 +239,25 @@ export function decodeResults(stored: unknown): CheckResult[] {
       return result(name, verdict, action, reason, evidence);
     });
   }
-  return decodeV4(doc);
+  return decodeColumns(doc);
 }
 
-function decodeV4(doc: EncodedV4): CheckResult[] {
-  const bytes = Buffer.from(doc.b, 'base64');
-  // Copied into an aligned buffer: a decoded Buffer may start at any byte of a shared pool.
-  const doubles = new Float64Array(bytes.length >> 3);
-  new Uint8Array(doubles.buffer).set(bytes.subarray(0, doubles.length << 3));
+/** Base64 of little-endian numbers, copied into an aligned array (a decoded Buffer may start anywhere in a pool). */
+function fromBase64<T extends Float64Array | Int32Array>(
+  text: string,
+  Type: { new (n: number): T },
+  size: number,
+): T {
+  const bytes = Buffer.from(text, 'base64');
+  const out = new Type(Math.floor(bytes.length / size));
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * size));
+  return out;
+}
+
+function decodeColumns(doc: EncodedV4 | EncodedV5): CheckResult[] {
+  const doubles = fromBase64(doc.b, Float64Array, 8);
+  const packedKeys = doc.f === 5 ? doc.p : [];
+  const packed = doc.f === 5 ? fromBase64(doc.q, Int32Array, 4) : new Int32Array(0);
   const sharedEvidence: Record<string, unknown> = {};
   for (const key in doc.s) if (key[0] !== '$' && doc.s[key] !== null) sharedEvidence[key] = doc.s[key];
   const width = doc.k.length;
@@ -217,6 +267,10 @@ function decodeV4(doc: EncodedV4): CheckResult[] {
     for (let j = 0; j < width; j++) {
       const v = doubles[i * width + j];
       if (Number.isFinite(v)) evidence[doc.k[j]] = v;
+    }
+    for (let j = 0; j < packedKeys.length; j++) {
+      const v = unpackDecimal(packed[i * packedKeys.length + j]);
+      if (v !== undefined) evidence[packedKeys[j]] = v;
     }
     const top = (key: string) => (key in doc.x ? doc.x[key][i] : doc.s[key]);
     for (const key in doc.x) if (key[0] !== '$' && doc.x[key][i] !== null) evidence[key] = doc.x[key][i];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/analysis/verdict.js';
 import { passResult } from '../../src/analysis/reason-line.js';
 import { decodeResults, encodeResults } from '../../src/store/evaluation-codec.js';
+import { packDecimal, unpackDecimal } from '../../src/store/packed-decimal.js';
 
 describe('stored evaluation results', () => {
   it('round-trip results with their evidence, keeping only the reasons that are the results’ own', () => {
@@ -52,10 +53,10 @@ describe('stored evaluation results', () => {
     const results = [
       pass('a', 0.1),
       pass('b', 0.2, { note: 'short history', z: NaN }),
-      pass('c', 0.1, { z: 1.5 }),
+      pass('c', 0.1, { z: 1.5, effect: 1 / 3 }),
     ];
     const doc = JSON.parse(encodeResults(results));
-    expect(doc.f).toBe(4);
+    expect(doc.f).toBe(5);
     expect(doc.s).toEqual({
       $verdict: 'pass',
       $action: 'rollback',
@@ -66,15 +67,15 @@ describe('stored evaluation results', () => {
       test: 'rate',
     });
     expect(doc.n).toEqual(['a', 'b', 'c']);
-    // Numbers that differ, or are absent from some results, go in one block of doubles; other values per column.
-    expect(doc.k).toEqual(['value', 'z']);
+    // Numbers that differ, or are absent from some results: short decimals packed as int32, others as doubles.
+    expect(doc.p).toEqual(['value', 'z']);
+    const packed = Array.from(new Int32Array(new Uint8Array(Buffer.from(doc.q, 'base64')).buffer));
+    expect(packed.map(unpackDecimal)).toEqual([0.1, undefined, 0.2, undefined, 0.1, 1.5]);
+    expect(doc.k).toEqual(['effect']);
     expect(Array.from(new Float64Array(new Uint8Array(Buffer.from(doc.b, 'base64')).buffer))).toEqual([
-      0.1,
       NaN,
-      0.2,
       NaN,
-      0.1,
-      1.5,
+      1 / 3,
     ]);
     expect(doc.x).toEqual({ note: [null, 'short history', null] });
     const back = decodeResults(doc);
@@ -94,6 +95,53 @@ describe('stored evaluation results', () => {
       pass(`check-${i}`, 0.01 + i / 1e4, { z: i / 10, pValue: 0.5 - i / 100 }),
     );
     expect(encodeResults(round).length).toBeLessThan(JSON.stringify(round).length / 2);
+  });
+
+  it('packs short decimals exactly and leaves every other number alone', () => {
+    let rng = 3;
+    const rand = () => (rng = (rng * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const sig5 = (x: number) => {
+      const f = 10 ** (4 - Math.floor(Math.log10(Math.abs(x))));
+      return Math.round(x * f) / f;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const x = (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+      // What the judge stores (5 significant digits, 3 decimals, counts) packs and reads back as the same double.
+      for (const v of [sig5(x), Math.round(x * 1000) / 1000, Math.round(rand() * 999_999)]) {
+        if (Math.abs(v) >= 1000 && v === Math.round(x * 1000) / 1000) continue; // too many digits: may not pack
+        if (Object.is(v, -0)) continue; // -0 is not packed (it would read back as 0): its column stays doubles
+        const p = packDecimal(v);
+        expect(p, String(v)).not.toBeNull();
+        expect(unpackDecimal(p!)).toBe(v);
+      }
+      // Any number either packs exactly or not at all.
+      const p = packDecimal(x);
+      if (p !== null) expect(unpackDecimal(p)).toBe(x);
+    }
+    expect(packDecimal(1 / 3)).toBeNull();
+    expect(packDecimal(Math.PI)).toBeNull();
+    expect(packDecimal(1234567)).toBeNull();
+    expect(packDecimal(Infinity)).toBeNull();
+    expect(packDecimal(-0)).toBeNull();
+    expect(unpackDecimal(packDecimal(0)!)).toBe(0);
+    expect(unpackDecimal(packDecimal(-12.345)!)).toBe(-12.345);
+  });
+
+  it('read the format before the packed columns', () => {
+    const v4 = {
+      f: 4,
+      s: { $verdict: 'pass', $action: 'rollback', $reason: null, unit: '' },
+      n: ['a', 'b'],
+      k: ['value'],
+      b: Buffer.from(new Float64Array([0.5, NaN]).buffer).toString('base64'),
+      x: { note: [null, 'short history'] },
+    };
+    const back = decodeResults(v4);
+    expect(back.map((r) => r.evidence)).toEqual([
+      { unit: '', value: 0.5 },
+      { unit: '', note: 'short history' },
+    ]);
+    expect(back[0].reason).toBe('a: all 0.5');
   });
 
   it('read the previous compact format', () => {
