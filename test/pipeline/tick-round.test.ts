@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/resolved-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import type { Analyzer } from '../../src/pipeline/analyzer.js';
 import { DeployEngine } from '../../src/pipeline/deploy-engine.js';
 import { DeployService } from '../../src/pipeline/deploy-service.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -16,6 +18,19 @@ class MovingClock implements Clock {
   now(): number {
     return (this.t += 1);
   }
+}
+
+/** An engine whose deployer records and whose gates pass. */
+function engineOf(store: Store, config: ResolvedConfig, clock: Clock, analyzer: Analyzer): DeployEngine {
+  return new DeployEngine({
+    store,
+    config,
+    clock,
+    logger: silentLogger,
+    deployerFor: () => new RecordingDeployer(),
+    runGate: async () => ({ ok: true, output: '', durationMs: 0 }),
+    analyzer,
+  });
 }
 
 describe('engine rounds (the scheduler path)', () => {
@@ -60,15 +75,7 @@ describe('engine rounds (the scheduler path)', () => {
     let now = T0;
     const clock: Clock = { now: () => now };
     const analyzer = new ScriptedAnalyzer();
-    const engine = new DeployEngine({
-      store,
-      config,
-      clock,
-      logger: silentLogger,
-      deployerFor: () => new RecordingDeployer(),
-      runGate: async () => ({ ok: true, output: '', durationMs: 0 }),
-      analyzer,
-    });
+    const engine = engineOf(store, config, clock, analyzer);
     const service = new DeployService({ store, config, clock });
     const { deploy } = await service.createDeploy({
       service: 'webapp',
@@ -114,15 +121,7 @@ describe('engine rounds (the scheduler path)', () => {
       }
     }
     const analyzer = new SlowAnalyzer();
-    const engine = new DeployEngine({
-      store,
-      config,
-      clock,
-      logger: silentLogger,
-      deployerFor: () => new RecordingDeployer(),
-      runGate: async () => ({ ok: true, output: '', durationMs: 0 }),
-      analyzer,
-    });
+    const engine = engineOf(store, config, clock, analyzer);
     const service = new DeployService({ store, config, clock });
     const names = Object.keys(config.services);
     for (const s of names) {

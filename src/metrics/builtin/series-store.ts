@@ -341,19 +341,11 @@ export const newReadHint = (): ReadHint => ({ arr: null, lo: NaN, i: 0, end: NaN
 
 /** upperBound over [from, n), knowing every t before `from` is <= x: usually one probe for the next interval. */
 function upperBoundFrom(t: Float64Array, x: number, from: number, n: number): number {
-  if (from >= n || t[from] > x) return from;
-  let lo = from + 1;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return from >= n || t[from] > x ? from : upperBound(t, x, n, from + 1);
 }
 
-function upperBound(t: Float64Array, x: number, n: number): number {
-  let lo = 0;
+/** First index in [lo, n) whose time is > x (every time before lo is <= x). */
+function upperBound(t: Float64Array, x: number, n: number, lo = 0): number {
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
