@@ -296,8 +296,8 @@ export class DeployEngine {
       .filter((s) => this.deps.config.services[s] && !this.serviceChains.has(s));
     if (!names.length) return [];
     // The same deploys every round, mostly unchanged: only those with a new revision are read whole.
-    const active = await this.deps.store.deploys.listKnown(
-      { services: names, states: [...ACTIVE_STATES], limit: 100_000, driver: 'releasebot' },
+    const active = await this.ownDeploys(
+      { services: names, states: [...ACTIVE_STATES], limit: 100_000 },
       this.lastActive,
     );
     this.lastActive = new Map(active.map((d) => [d.id, d]));
@@ -584,8 +584,9 @@ export class DeployEngine {
    * The deploys this engine walks: those releasebot drives. External ones (Argo Rollouts, Flagger) are judged on
    * their controller's request (src/integrations/), never ticked, and never hold up the service's queue.
    */
-  private ownDeploys(filter: DeployFilter): Promise<Deploy[]> {
-    return this.deps.store.deploys.list({ ...filter, driver: 'releasebot' });
+  private ownDeploys(filter: DeployFilter, known?: ReadonlyMap<string, Deploy>): Promise<Deploy[]> {
+    const own = { ...filter, driver: 'releasebot' as const };
+    return known ? this.deps.store.deploys.listKnown(own, known) : this.deps.store.deploys.list(own);
   }
 
   private runtimeOf(d: Deploy): DeployRuntime {

@@ -7,7 +7,8 @@ import { ABSENT, packDecimal, unpackDecimal } from './packed-decimal.js';
  * results a round for 1,000 deploys x 20 checks), so the format is made cheap to write: each value every result
  * of the round shares (the verdict of a passing round, the action, the detector, thresholds, the unit…) once; per
  * result, the numbers that differ as base64 blocks of int32 (short decimals, packed exactly) or doubles
- * (formatting thousands of numbers as JSON text costs more than the whole judgement), and other differing values (a note, a failing verdict) as JSON arrays.
+ * (formatting thousands of numbers as JSON text costs more than the whole judgement), and other differing values
+ * (a note, a failing verdict) as JSON arrays.
  * A result without a stored reason (a passing check, whose line is made on demand) gets its line rebuilt from the
  * evidence when read. Readers use decodeResults (the API does); earlier formats are still read.
  */
