@@ -16,8 +16,16 @@ export interface RangeQuery {
   step: number;
 }
 
-/** Samples of a prepared query's series in [start, end] (ms), read synchronously. */
-export type SyncReader = (start: number, end: number) => Series[];
+/** A query prepared on a source that answers from memory, read synchronously for any range (ms, inclusive). */
+export interface SyncReader {
+  /** Samples of every series the query selects that has some in [start, end], as queryRange answers. */
+  read(start: number, end: number): Series[];
+  /**
+   * The samples in [start, end] when the query selects exactly one series and it has some there (the evaluation
+   * hot path: no labels, no array); undefined otherwise, and `read` then tells which case it is.
+   */
+  only(start: number, end: number): Samples | undefined;
+}
 
 /**
  * A metrics system. An empty result (no series matched) is a normal answer: `[]`. A failure (unreachable,

@@ -13,10 +13,16 @@ export function sliceSamples(s: Samples, fromExclusive: number, toInclusive: num
   return { t: s.t.subarray(lo, hi), v: s.v.subarray(lo, hi) };
 }
 
-/** First index whose time is > x. */
+/**
+ * First index whose time is > x. Most calls ask about the window's own end or start, answered by its last or first
+ * sample without a search (a search touches scattered memory, and the judge makes ~10 of these per check).
+ */
 export function upperBound(t: Float64Array, x: number): number {
-  let lo = 0;
   let hi = t.length;
+  if (hi === 0 || t[hi - 1] <= x) return hi;
+  if (!(t[0] <= x)) return 0;
+  let lo = 1;
+  hi--;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (t[mid] <= x) lo = mid + 1;

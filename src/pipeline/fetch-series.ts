@@ -38,7 +38,8 @@ export function fetchOneSync(
   onError?: (e: unknown) => void,
 ): Fetched {
   try {
-    return classify(read(start, end), query);
+    const only = read.only(start, end);
+    return only ? { samples: only } : classify(read.read(start, end), query);
   } catch (e) {
     onError?.(e);
     const message = isReleasebotError(e) ? `${e.code}: ${e.message}` : String(e);

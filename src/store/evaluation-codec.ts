@@ -112,15 +112,26 @@ const REASON = '$reason';
 /** A column whose rows differ. */
 const MIXED = Symbol('mixed');
 
+/** Row-major results x EVIDENCE_KEYS of each result's numbers (NaN where absent); reused, encoding is synchronous. */
+let numbers = new Float64Array(0);
+/** Column-major results x (differing numeric columns) of packed decimals; reused likewise. */
+let packedScratch = new Int32Array(0);
+
 export function encodeResults(results: readonly CheckResult[]): string {
-  // Pass 1: the columns, which hold one value in every row, and which hold only numbers.
+  // One pass over the evidence: which columns hold one value in every row, which hold only numbers, and every
+  // number kept aside for the differing columns (reading each result's evidence once).
   const keys: string[] = [VERDICT, ACTION, REASON];
+  const W = EVIDENCE_KEYS.length;
   const slot = EVIDENCE_KEYS.map(() => -1);
-  const values: unknown[] = new Array(EVIDENCE_KEYS.length);
+  const values: unknown[] = new Array(W);
   const shared: unknown[] = [];
   const present: number[] = [0, 0, 0];
   const numeric: boolean[] = [false, false, false];
+  /** The evidence field (index into EVIDENCE_KEYS) of each column after the first three. */
+  const field: number[] = [-1, -1, -1];
   const n = results.length;
+  if (numbers.length < n * W) numbers = new Float64Array(n * W * 2);
+  const nums = numbers;
   const names: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const res = results[i];
@@ -129,18 +140,27 @@ export function encodeResults(results: readonly CheckResult[]): string {
     see(shared, 1, res.action, i);
     see(shared, 2, ownReason(res), i);
     readEvidence(res.evidence, values);
-    for (let e = 0; e < values.length; e++) {
+    const row = i * W;
+    for (let e = 0; e < W; e++) {
       const v = values[e];
-      if (v === undefined) continue;
+      if (v === undefined) {
+        nums[row + e] = NaN;
+        continue;
+      }
       let c = slot[e];
       if (c < 0) {
         c = slot[e] = keys.push(EVIDENCE_KEYS[e]) - 1;
         present[c] = 0;
         numeric[c] = true;
         shared[c] = v;
+        field[c] = e;
       }
       present[c]++;
-      if (typeof v !== 'number') numeric[c] = false;
+      if (typeof v === 'number') nums[row + e] = v;
+      else {
+        numeric[c] = false;
+        nums[row + e] = NaN;
+      }
       if (shared[c] !== v) shared[c] = MIXED;
     }
   }
@@ -170,50 +190,42 @@ export function encodeResults(results: readonly CheckResult[]): string {
       x[keys[c]] = column;
     }
   }
-  // Pass 2: the numbers that differ, as int32 where every value of the column is a short decimal (most are:
-  // the judge rounds to 5 significant digits), else as doubles. Row size is what a store's write costs.
+  // The numbers that differ: a column as int32 when every value is a short decimal (most are: the judge rounds to
+  // 5 significant digits), else as doubles. Row size is what a store's write costs.
   const width = numCols.length;
-  const doubles = new Float64Array(n * width);
-  const packed = new Int32Array(n * width);
-  const packs = new Array<boolean>(width).fill(true);
-  let o = 0;
-  const numIndex = numCols.map((c) => EVIDENCE_FIELDS[keys[c] as keyof Evidence]);
-  for (let i = 0; i < n; i++) {
-    readEvidence(results[i].evidence, values);
-    for (let j = 0; j < width; j++, o++) {
-      const v = values[numIndex[j]] as number | undefined;
-      doubles[o] = v === undefined ? NaN : v;
-      if (!packs[j]) continue;
-      const p = v === undefined || Number.isNaN(v) ? ABSENT : packDecimal(v);
-      if (p === null) packs[j] = false;
-      else packed[o] = p;
-    }
-  }
+  if (packedScratch.length < n * width) packedScratch = new Int32Array(n * width * 2);
+  const packedCols = packedScratch;
   const k: string[] = [];
   const p: string[] = [];
-  numCols.forEach((c, j) => (packs[j] ? p : k).push(keys[c]));
-  const b = base64(column(doubles, Float64Array, n, width, packs, false));
-  const q = base64(column(packed, Int32Array, n, width, packs, true));
+  const doubleFields: number[] = [];
+  for (const c of numCols) {
+    const e = field[c];
+    const at = p.length * n;
+    let packs = true;
+    for (let i = 0; i < n; i++) {
+      const v = nums[i * W + e];
+      const q = Number.isNaN(v) ? ABSENT : packDecimal(v);
+      if (q === null) {
+        packs = false;
+        break;
+      }
+      packedCols[at + i] = q;
+    }
+    if (packs) p.push(keys[c]);
+    else {
+      k.push(keys[c]);
+      doubleFields.push(e);
+    }
+  }
+  const pw = p.length;
+  const packed = new Int32Array(n * pw);
+  for (let i = 0, o = 0; i < n; i++) for (let j = 0; j < pw; j++) packed[o++] = packedCols[j * n + i];
+  const dw = doubleFields.length;
+  const doubles = new Float64Array(n * dw);
+  for (let i = 0, o = 0; i < n; i++)
+    for (let j = 0; j < dw; j++) doubles[o++] = nums[i * W + doubleFields[j]];
   // Base64 needs no escaping: spliced in rather than copied and scanned once more by JSON.stringify.
-  return `{"f":5,"s":${JSON.stringify(s)},"n":${JSON.stringify(names)},"k":${JSON.stringify(k)},"b":"${b}","p":${JSON.stringify(p)},"q":"${q}","x":${JSON.stringify(x)}}`;
-}
-
-/** The columns j of a results x width block with packs[j] === want, results x (those columns). */
-function column<T extends Float64Array | Int32Array>(
-  all: T,
-  Type: { new (n: number): T },
-  n: number,
-  width: number,
-  packs: boolean[],
-  want: boolean,
-): T {
-  const cols: number[] = [];
-  for (let j = 0; j < width; j++) if (packs[j] === want) cols.push(j);
-  if (cols.length === width) return all;
-  const out = new Type(n * cols.length);
-  let o = 0;
-  for (let i = 0; i < n; i++) for (const j of cols) out[o++] = all[i * width + j];
-  return out;
+  return `{"f":5,"s":${JSON.stringify(s)},"n":${JSON.stringify(names)},"k":${JSON.stringify(k)},"b":"${base64(doubles)}","p":${JSON.stringify(p)},"q":"${base64(packed)}","x":${JSON.stringify(x)}}`;
 }
 
 const base64 = (a: Float64Array | Int32Array): string =>

@@ -7,7 +7,8 @@ import { MetricsDirectory } from './metrics-directory.js';
 import { OpenMetricsParser, type ExpositionFormat } from './openmetrics-parser.js';
 import { SampleBatch } from './sample-batch.js';
 import { parseSelector, type Selector } from './selector.js';
-import { AppendResult, newReadHint, SeriesStore, type ReadHint, type StoreStats } from './series-store.js';
+import { FailedQuery, PreparedQuery } from './prepared-query.js';
+import { AppendResult, SeriesStore, type StoreStats } from './series-store.js';
 
 export interface BuiltinSourceOptions {
   clock: Clock;
@@ -95,21 +96,9 @@ export class BuiltinSource implements MetricSource {
     try {
       q = this.entry(query);
     } catch (e) {
-      return () => {
-        throw e;
-      };
+      return new FailedQuery(e);
     }
-    // A prepared query is read again every interval: each of its series keeps a hint of where the last read fell.
-    let hinted: number[] = [];
-    let hints: ReadHint[] = [];
-    return (start, end) => {
-      const ids = this.idsOf(q);
-      if (ids !== hinted) {
-        hinted = ids;
-        hints = ids.map(newReadHint);
-      }
-      return this.readIds(ids, start, end, hints);
-    };
+    return new PreparedQuery(this.store, () => this.idsOf(q));
   }
 
   /**
@@ -120,10 +109,10 @@ export class BuiltinSource implements MetricSource {
     return this.readIds(this.idsOf(this.entry(query)), start, end);
   }
 
-  private readIds(ids: number[], start: number, end: number, hints?: ReadHint[]): Series[] {
+  private readIds(ids: number[], start: number, end: number): Series[] {
     const out: Series[] = [];
     for (let k = 0; k < ids.length; k++) {
-      const samples = this.store.read(ids[k], start, end, true, hints?.[k]);
+      const samples = this.store.read(ids[k], start, end, true);
       if (samples.t.length) out.push({ labels: this.store.labelsOf(ids[k]), samples });
     }
     return out;

@@ -107,6 +107,46 @@ describe('BuiltinSource', () => {
     expect(source.select('m', T0, T0)).toHaveLength(2);
   });
 
+  it('answers a prepared query as queryRange does, while series are added, grow and expire', async () => {
+    const source = await openSource({ retention: 10 * MIN });
+    const reader = source.prepareSync!('m{a=~"1|2"}');
+    let selected = 0;
+    const same = async (start: number, end: number) => {
+      const expected = await source.queryRange({ query: 'm{a=~"1|2"}', start, end, step: MIN });
+      // `only` gives the samples when the query selects one series with samples there, else undefined. Asked
+      // first: each form must notice new and removed series on its own.
+      const one = selected === 1 && expected.length === 1;
+      expect(reader.only(start, end)).toEqual(one ? expected[0].samples : undefined);
+      expect(reader.read(start, end)).toEqual(expected);
+    };
+    await same(T0, T0 + MIN); // nothing yet
+    await source.ingestExposition(`m{a="1"} 1 ${T0}\nm{a="1"} 2 ${T0 + MIN}\nm{a="3"} 9 ${T0}\n`);
+    selected = 1;
+    await same(T0, T0 + MIN);
+    await same(T0 + MIN, T0 + 2 * MIN);
+    await source.ingestExposition(`m{a="1"} 3 ${T0 + 2 * MIN}\n`);
+    await same(T0 + MIN, T0 + 2 * MIN); // the hinted read sees the new sample
+    await same(T0 + 3 * MIN, T0 + 4 * MIN); // a window after the newest sample
+    await source.ingestExposition(`m{a="2"} 5 ${T0 + 3 * MIN}\n`);
+    selected = 2;
+    await same(T0, T0 + 3 * MIN); // two series now
+    await same(T0 + 3 * MIN, T0 + 3 * MIN); // one of them has samples there
+    await source.ingestExposition(`m{a="2"} 6 ${T0 + 20 * MIN}\n`);
+    source.store.reclaim(); // series 1 is outside retention and removed
+    selected = 1;
+    await same(T0, T0 + 20 * MIN);
+    expect(reader.only(T0, T0 + 20 * MIN)?.v).toEqual(Float64Array.of(6));
+  });
+
+  it('prepares a query that does not parse into a reader that throws QUERY_INVALID', async () => {
+    const source = await openSource();
+    const reader = source.prepareSync!('rate(m[5m])');
+    for (const read of [() => reader.read(0, 1), () => reader.only(0, 1)]) {
+      expect(read).toThrow(ReleasebotError);
+      expect(read).toThrow(/prometheus/);
+    }
+  });
+
   it('survives a restart: snapshot plus log, then more writes, then another restart', async () => {
     const first = await openSource({ dir, chunkSize: 32 });
     const lines: string[] = [];
