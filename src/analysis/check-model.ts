@@ -1,5 +1,4 @@
 import type { ResolvedCheck } from '../config/resolved-config.js';
-import type { CohortPairs } from './cohort-pairs.js';
 import type { Side } from './comparison.js';
 import type { EffectFloor } from './effect-floor.js';
 import type { JitterModel } from './jitter-model.js';
@@ -11,7 +10,7 @@ import type { ValueUnit } from './value-format.js';
 
 /**
  * What the judge learned about one check when a deploy started (prepareCheck), used by every evaluation of that
- * deploy. Plain data plus reusable scratch buffers; nothing in it changes the result of an evaluation.
+ * deploy. Plain data (buffers the evaluations reuse are shared by all checks: judge-scratch.ts).
  */
 export interface CheckModel {
   readonly check: ResolvedCheck;
@@ -47,11 +46,8 @@ export interface CheckModel {
   readonly notes: readonly string[];
   /** The notes joined, for evidence (undefined when there are none). */
   readonly notesText: string | undefined;
-  readonly scratch: {
-    pairs: CohortPairs;
-    buf: Float64Array;
-    w: Float64Array;
-    summary: { buf: Float64Array };
+  /** Computed at the first evaluation that needs it, then kept for the deploy. */
+  readonly cache: {
     /** Pre-deploy baseline computed from the first window when the history had none. */
     lazyBaseline?: RobustSummary;
   };

@@ -26,19 +26,15 @@ export function newCohortPairs(capacity = 64): CohortPairs {
   };
 }
 
+/** Room for `size` pairs; what the buffers held is not kept (pairCohorts refills them from the start). */
 function grow(p: CohortPairs, size: number): void {
   if (p.t.length >= size) return;
   const cap = Math.max(size, p.t.length * 2);
-  const copy = (a: Float64Array): Float64Array => {
-    const b = new Float64Array(cap);
-    b.set(a);
-    return b;
-  };
-  p.t = copy(p.t);
-  p.canary = copy(p.canary);
-  p.baseline = copy(p.baseline);
-  p.canaryRequests = copy(p.canaryRequests);
-  p.baselineRequests = copy(p.baselineRequests);
+  p.t = new Float64Array(cap);
+  p.canary = new Float64Array(cap);
+  p.baseline = new Float64Array(cap);
+  p.canaryRequests = new Float64Array(cap);
+  p.baselineRequests = new Float64Array(cap);
 }
 
 /** Index of the sample of `s` within `tol` of `t`, searching forward from `from`; -1 if none. */

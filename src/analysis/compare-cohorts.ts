@@ -3,6 +3,7 @@ import type { CheckWindow } from './check-data.js';
 import type { CheckModel } from './check-model.js';
 import type { CohortPairs } from './cohort-pairs.js';
 import { pairCohorts } from './cohort-pairs.js';
+import { judgeScratch } from './judge-scratch.js';
 import type { Comparison } from './comparison.js';
 import { pairedTest } from './paired-test.js';
 import { mannWhitneyTest, signedRankTest } from './rank-test.js';
@@ -23,7 +24,7 @@ export function compareCohorts(model: CheckModel, w: CheckWindow): Comparison | 
   const baseline = m.baseline as Samples;
   const kind = model.settings.kind;
   const floor = model.floor;
-  const pairs = model.scratch.pairs;
+  const pairs = judgeScratch.pairs;
   const tol = model.intervalMs / 2;
   const tc = w.traffic?.canary;
   const tb = w.traffic?.baseline;
@@ -42,9 +43,9 @@ export function compareCohorts(model: CheckModel, w: CheckWindow): Comparison | 
     // Without a learned model, requests still say how noisy each minute is (sampling noise ~ 1/requests); the
     // scale is then this deploy's own.
     const noise = model.noise ?? { scale, a: 0, b: 1, c: 0, phi: 1, residuals: 0 };
-    return pairedTest(pairs, kind, noise, scale, model.side, floor, model.scratch);
+    return pairedTest(pairs, kind, noise, scale, model.side, floor, judgeScratch);
   }
-  return signedRankTest(pairs, kind, scale, model.side, floor, model.scratch);
+  return signedRankTest(pairs, kind, scale, model.side, floor, judgeScratch);
 }
 
 /** Removes the pairs of the first `span` ms after each traffic shift (a sample at t covers the interval before t). */

@@ -34,9 +34,13 @@ export function evaluateRound(input: RoundInput): RoundOutput {
   const { service, models, windows, prior, stageIndex } = input;
   const results: CheckResult[] = [];
   const grace: Record<string, number> = {};
-  for (const check of service.checks) {
+  const checks = service.checks;
+  // Usually `prior` is the previous round's results, one per check in check order: then no search is needed.
+  const aligned = prior.length === checks.length && checks.every((check, c) => prior[c].name === check.name);
+  for (let c = 0; c < checks.length; c++) {
+    const check = checks[c];
     const model = models[check.name];
-    const last = latest(prior, check.name);
+    const last = aligned ? prior[c] : latest(prior, check.name);
     const window = windows[check.name];
     grace[check.name] = model?.settings.grace ?? 2;
     if (!model || !window) {

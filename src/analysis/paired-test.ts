@@ -76,7 +76,8 @@ export function pairedTest(
     if (model) {
       if (useRequests) {
         if (!(nc > 0) || !(nb > 0)) continue;
-        vi = model.a + model.b * (1 / nc + 1 / nb) + model.c * (1 / Math.sqrt(nc) + 1 / Math.sqrt(nb));
+        vi = model.a + model.b * (1 / nc + 1 / nb);
+        if (model.c !== 0) vi += model.c * (1 / Math.sqrt(nc) + 1 / Math.sqrt(nb));
       } else vi = model.a;
     }
     if (!(vi > 0)) continue;

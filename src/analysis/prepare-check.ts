@@ -158,6 +158,6 @@ export function prepareCheck(
     alpha,
     notes,
     notesText: notes.length ? notes.join('; ') : undefined,
-    scratch: { pairs: newCohortPairs(64), buf: new Float64Array(64), w: new Float64Array(64), summary },
+    cache: {},
   };
 }

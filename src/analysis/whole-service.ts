@@ -3,6 +3,7 @@ import { upperBound } from '../metrics/samples.js';
 import type { CheckWindow } from './check-data.js';
 import type { CheckModel } from './check-model.js';
 import { dynamicBreach } from './dynamic-detector.js';
+import { judgeScratch } from './judge-scratch.js';
 import { robustSummary } from './robust-stats.js';
 import { profileIndex } from './seasonal-profile.js';
 import { staticBreach } from './static-detector.js';
@@ -165,7 +166,7 @@ function currentValue(model: CheckModel, w: CheckWindow, series: Samples): numbe
 
 /** Pre-deploy baseline from the window when prepareCheck had no history (computed once per deploy). */
 function lazyBaseline(model: CheckModel, w: CheckWindow, series: Samples): CheckModel['baseline'] {
-  const cache = model.scratch;
+  const cache = model.cache;
   if (cache.lazyBaseline) return cache.lazyBaseline;
   const lo = upperBound(series.t, w.windowStart);
   const hi = upperBound(series.t, w.deployStart);
@@ -181,7 +182,7 @@ function lazyBaseline(model: CheckModel, w: CheckWindow, series: Samples): Check
     }
     values = out;
   }
-  cache.lazyBaseline = robustSummary(values, model.scratch.summary);
+  cache.lazyBaseline = robustSummary(values, judgeScratch.summary);
   return cache.lazyBaseline;
 }
 

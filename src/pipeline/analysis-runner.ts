@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { AnalysisOutcome, AnalysisRequest, Analyzer } from './analyzer.js';
 import type { Deploy } from './deploy.js';
 import { concatSamples, fetchOne, fetchOneSync, type Fetched } from './fetch-series.js';
-import { COHORTS, fetchPlan, type CohortSlots, type FetchPlan } from './fetch-plan.js';
+import { fetchPlan, type Cohort, type CohortSlots, type FetchPlan } from './fetch-plan.js';
 
 export interface AnalysisRunnerDeps {
   /** The metric source a service reads, by its configured name. */
@@ -142,29 +142,15 @@ export class AnalysisRunner implements Analyzer {
     // The whole service's series from before the deploy (the baseline); cohorts exist only since its start.
     const got = await this.fetchAll(source, plan, windowStart, deployStart, req.now, service.intervalMs);
 
-    const cohorts = (slots: CohortSlots | undefined, target: QueryProblem['target']) => {
-      const samples: CohortSamples = {};
-      let problems: QueryProblem[] | undefined;
-      if (slots) {
-        for (const cohort of COHORTS) {
-          const i = slots[cohort];
-          if (i === undefined) continue;
-          const f = got[i];
-          if ('samples' in f) samples[cohort] = f.samples;
-          else (problems ??= []).push({ ...f.problem, target, cohort });
-        }
-      }
-      return { samples, problems };
-    };
-    const traffic = cohorts(plan.traffic, 'traffic');
+    const found: QueryProblem[] = [];
+    const traffic = service.traffic ? cohortSamples(got, plan.traffic, 'traffic', found) : undefined;
+    const trafficProblems = found.length ? found.splice(0) : undefined;
     const stageStart = deploy.stageStartedAt ?? deployStart;
     const windows: Record<string, CheckWindow> = {};
     for (const check of plan.checks) {
-      const metric = cohorts(check.slots, 'metric');
+      const metric = cohortSamples(got, check.slots, 'metric', found);
       const problems =
-        metric.problems || traffic.problems
-          ? [...(metric.problems ?? []), ...(traffic.problems ?? [])]
-          : undefined;
+        found.length || trafficProblems ? [...found.splice(0), ...(trafficProblems ?? [])] : undefined;
       // One shape for every window (absent fields undefined): spreads would build a temporary object each.
       windows[check.name] = {
         now: req.now,
@@ -172,8 +158,8 @@ export class AnalysisRunner implements Analyzer {
         windowStart,
         stageStart,
         exposure: req.exposure,
-        metric: metric.samples,
-        traffic: service.traffic ? traffic.samples : undefined,
+        metric,
+        traffic,
         problems,
       };
     }
@@ -230,4 +216,32 @@ export class AnalysisRunner implements Analyzer {
       return hit;
     };
   }
+}
+
+/** A check's (or the traffic's) series per cohort, in one object shape; what could not be fetched goes to `problems`. */
+function cohortSamples(
+  got: Fetched[],
+  slots: CohortSlots | undefined,
+  target: QueryProblem['target'],
+  problems: QueryProblem[],
+): CohortSamples {
+  return {
+    all: pick(got, slots?.all, target, 'all', problems),
+    canary: pick(got, slots?.canary, target, 'canary', problems),
+    baseline: pick(got, slots?.baseline, target, 'baseline', problems),
+  };
+}
+
+function pick(
+  got: Fetched[],
+  slot: number | undefined,
+  target: QueryProblem['target'],
+  cohort: Cohort,
+  problems: QueryProblem[],
+): Samples | undefined {
+  if (slot === undefined) return undefined;
+  const f = got[slot];
+  if ('samples' in f) return f.samples;
+  problems.push({ ...f.problem, target, cohort });
+  return undefined;
 }
