@@ -8,5 +8,10 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Bulk load of rows given as COPY text (copy-text.ts), where the database takes it for less than multi-row
+   * INSERTs (the embedded one: a round's 1,000 evaluations cost a third less). Absent: use INSERT.
+   */
+  copyFrom?(table: string, columns: readonly string[], text: string): Promise<void>;
   close(): Promise<void>;
 }

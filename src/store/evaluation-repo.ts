@@ -1,3 +1,4 @@
+import { copyRows } from './copy-text.js';
 import type { Db } from './db.js';
 import { decodeResults, encodeResults } from './evaluation-codec.js';
 import type { EvaluationRecord, EvaluationRepo } from './store.js';
@@ -10,12 +11,26 @@ interface EvaluationRow {
   decision: EvaluationRecord['decision'];
 }
 
+const COLUMNS = ['deploy_id', 'at', 'stage_index', 'results', 'decision'] as const;
+
 /** 5 parameters a row, well under PostgreSQL's 65,535 parameters a statement. */
 const ROWS_PER_STATEMENT = 1000;
 
 export function evaluationRepo(db: Db): EvaluationRepo {
   return {
     async insert(records) {
+      if (!records.length) return;
+      if (db.copyFrom) {
+        const rows = records.map((r) => [
+          r.deployId,
+          r.at,
+          r.stageIndex,
+          Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded,
+          JSON.stringify(r.decision),
+        ]);
+        await db.copyFrom('evaluations', COLUMNS, copyRows(rows));
+        return;
+      }
       // A whole scheduler round in a few statements of multi-row VALUES: per-row round trips, a big JSON document
       // the server parses into rows, or array literals the client must escape would each dominate a large round.
       for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {

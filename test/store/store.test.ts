@@ -183,6 +183,31 @@ for (const driver of storeDrivers) {
         expect((await store.evaluations.forDeploy('d_a', { limit: 1 })).map((r) => r.at)).toEqual([2000]);
       });
 
+      it('stores evaluations whose text holds backslashes, tabs, newlines, quotes and non-ASCII', async () => {
+        const awkward = 'p95 \\ "slow"\tcolumn\nnext line\r\\N – 延迟 😀';
+        const decision = {
+          action: 'pause' as const,
+          reason: awkward,
+          alerts: [awkward],
+          culprits: [],
+          blind: false,
+        };
+        const results = [
+          {
+            name: 'lat\\ency',
+            verdict: 'breach' as const,
+            action: 'pause' as const,
+            reason: awkward,
+            evidence: { z: 4.2, note: awkward },
+          },
+        ];
+        const id = 'd_odd\\id';
+        await store.evaluations.insert([{ deployId: id, at: 5000, stageIndex: 2, results, decision }]);
+        expect(await store.evaluations.forDeploy(id)).toEqual([
+          { deployId: id, at: 5000, stageIndex: 2, results, decision },
+        ]);
+      });
+
       it('sets and releases holds', async () => {
         await store.holds.create({
           id: 'h_1',

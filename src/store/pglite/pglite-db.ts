@@ -14,6 +14,12 @@ export async function openPgliteDb(dataDir?: string): Promise<Db> {
     kind: 'pglite',
     ...wrap(pg),
     tx: <T>(fn: (q: Queryable) => Promise<T>) => pg.transaction((tx) => fn(wrap(tx))),
+    async copyFrom(table, columns, text) {
+      // PGlite reads a COPY "file" from the blob passed with the query.
+      await pg.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([text]),
+      });
+    },
     close: () => pg.close(),
   };
 }

@@ -1,0 +1,21 @@
+/**
+ * PostgreSQL's COPY text format: one line per row, fields separated by tabs, `\N` for NULL, and a backslash, tab,
+ * newline or carriage return inside a field escaped with a backslash. (JSON text never holds a raw tab or newline,
+ * but its own escapes hold backslashes.)
+ */
+export function copyField(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v);
+  return SPECIAL.test(v) ? v.replace(SPECIALS, (c) => ESCAPES[c]) : v;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Rows as COPY text (every line ending in a newline). */
+export function copyRows(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
+  let out = '';
+  for (const row of rows) out += `${row.map(copyField).join('\t')}\n`;
+  return out;
+}
