@@ -1,4 +1,4 @@
-import { copyRows } from './copy-text.js';
+import type { CopyColumn } from './copy-binary.js';
 import type { Db } from './db.js';
 import { decodeResults, encodeResults } from './evaluation-codec.js';
 import type { EvaluationRecord, EvaluationRepo } from './store.js';
@@ -11,7 +11,13 @@ interface EvaluationRow {
   decision: EvaluationRecord['decision'];
 }
 
-const COLUMNS = ['deploy_id', 'at', 'stage_index', 'results', 'decision'] as const;
+const COLUMNS: readonly CopyColumn[] = [
+  { name: 'deploy_id', type: 'text' },
+  { name: 'at', type: 'int8' },
+  { name: 'stage_index', type: 'int4' },
+  { name: 'results', type: 'json' },
+  { name: 'decision', type: 'json' },
+];
 
 /** 5 parameters a row, well under PostgreSQL's 65,535 parameters a statement. */
 const ROWS_PER_STATEMENT = 1000;
@@ -28,7 +34,7 @@ export function evaluationRepo(db: Db): EvaluationRepo {
           Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded,
           JSON.stringify(r.decision),
         ]);
-        await db.copyFrom('evaluations', COLUMNS, copyRows(rows));
+        await db.copyFrom('evaluations', COLUMNS, rows);
         return;
       }
       // A whole scheduler round in a few statements of multi-row VALUES: per-row round trips, a big JSON document
