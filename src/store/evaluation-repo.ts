@@ -1,7 +1,7 @@
 import type { CopyColumn } from './copy-binary.js';
 import type { Db } from './db.js';
 import { decodeResults, encodeResults } from './evaluation-codec.js';
-import type { EvaluationRecord, EvaluationRepo } from './store.js';
+import type { EvaluationDraft, EvaluationRecord, EvaluationRepo } from './store.js';
 
 interface EvaluationRow {
   deploy_id: string;
@@ -19,6 +19,12 @@ const COLUMNS: readonly CopyColumn[] = [
   { name: 'decision', type: 'json' },
 ];
 
+/** A record's values in COLUMNS order, results encoded (when not already) and the decision as JSON text. */
+function rowOf(r: EvaluationDraft): [string, number, number, string, string] {
+  const results = Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded;
+  return [r.deployId, r.at, r.stageIndex, results, JSON.stringify(r.decision)];
+}
+
 /** 5 parameters a row, well under PostgreSQL's 65,535 parameters a statement. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -27,14 +33,7 @@ export function evaluationRepo(db: Db): EvaluationRepo {
     async insert(records) {
       if (!records.length) return;
       if (db.copyFrom) {
-        const rows = records.map((r) => [
-          r.deployId,
-          r.at,
-          r.stageIndex,
-          Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded,
-          JSON.stringify(r.decision),
-        ]);
-        await db.copyFrom('evaluations', COLUMNS, rows);
+        await db.copyFrom('evaluations', COLUMNS, records.map(rowOf));
         return;
       }
       // A whole scheduler round in a few statements of multi-row VALUES: per-row round trips, a big JSON document
@@ -43,13 +42,12 @@ export function evaluationRepo(db: Db): EvaluationRepo {
         const chunk = records.slice(i, i + ROWS_PER_STATEMENT);
         const params: unknown[] = [];
         const rows = chunk.map((r) => {
-          const results = Array.isArray(r.results) ? encodeResults(r.results) : r.results.encoded;
-          params.push(r.deployId, r.at, r.stageIndex, results, JSON.stringify(r.decision));
+          params.push(...rowOf(r));
           const n = params.length;
           return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::json, $${n}::json)`;
         });
         await db.query(
-          `INSERT INTO evaluations (deploy_id, at, stage_index, results, decision) VALUES ${rows.join(', ')}`,
+          `INSERT INTO evaluations (${COLUMNS.map((c) => c.name).join(', ')}) VALUES ${rows.join(', ')}`,
           params,
         );
       }

@@ -19,7 +19,7 @@ export class PreparedQuery implements SyncReader, ReadHint {
   private ids: readonly number[] = [];
   /** The one matched id, or -1 for none or several. */
   private single = -1;
-  /** Hints of each matched series when there are several. */
+  /** The read hint of each matched series (this object itself when there is one). */
   private hints: ReadHint[] = [];
 
   constructor(
@@ -36,20 +36,14 @@ export class PreparedQuery implements SyncReader, ReadHint {
 
   read(start: number, end: number): Series[] {
     if (this.generation !== this.store.generation) this.refresh();
-    const out: Series[] = [];
-    const ids = this.ids;
-    for (let k = 0; k < ids.length; k++) {
-      const samples = this.store.read(ids[k], start, end, true, this.single >= 0 ? this : this.hints[k]);
-      if (samples.t.length) out.push({ labels: this.store.labelsOf(ids[k]), samples });
-    }
-    return out;
+    return this.store.readSeries(this.ids, start, end, this.hints);
   }
 
   private refresh(): void {
     this.ids = this.select();
     this.generation = this.store.generation;
     this.single = this.ids.length === 1 ? this.ids[0] : -1;
-    this.hints = this.ids.length > 1 ? this.ids.map(newReadHint) : [];
+    this.hints = this.ids.length > 1 ? this.ids.map(newReadHint) : [this];
     this.arr = null; // the hint belonged to the previous series
   }
 }

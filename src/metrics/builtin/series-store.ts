@@ -1,3 +1,4 @@
+import type { Series } from '../metric-source.js';
 import { emptySamples, type Samples } from '../samples.js';
 import { LabelIndex } from './label-index.js';
 import { chunkBytes, chunkUpperBound, decodeChunk, sealChunk, type SealedChunk } from './sealed-chunk.js';
@@ -212,6 +213,19 @@ export class SeriesStore {
     t.set(s.headT.subarray(0, hi), at);
     v.set(s.headV.subarray(0, hi), at);
     return { t, v };
+  }
+
+  /**
+   * The series of `ids` that have samples in [start, end] (ms), with their labels, as a selector's answer.
+   * `hints[k]`, when given, is the read hint of `ids[k]` (see read).
+   */
+  readSeries(ids: readonly number[], start: number, end: number, hints?: readonly ReadHint[]): Series[] {
+    const out: Series[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const samples = this.read(ids[k], start, end, true, hints?.[k]);
+      if (samples.t.length) out.push({ labels: this.labelsOf(ids[k]), samples });
+    }
+    return out;
   }
 
   /** Every series with all its samples as sealed chunks (the head sealed as a copy), for snapshots. */
